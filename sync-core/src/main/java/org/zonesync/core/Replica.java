@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.xbill.DNS.Name;
+import org.zonesync.api.Primary;
+import org.zonesync.api.ReplicaEvent;
+import org.zonesync.api.ReplicaListener;
+import org.zonesync.api.ReplicaState;
+import org.zonesync.api.ReplicaStoreException;
+import org.zonesync.api.TransferConnectionException;
+import org.zonesync.api.TransferException;
+import org.zonesync.api.TransferKind;
+import org.zonesync.api.TransferOutcome;
+import org.zonesync.api.ZoneReplica;
+import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.api.spi.ReplicaStore;
+import org.zonesync.core.internal.Loggers;
+import org.zonesync.core.internal.xfr.AxfrClient;
+
+/**
+ * One secondary zone. The served snapshot is published through an {@link AtomicReference}: one
+ * swap per transfer, readers never lock. At most one transfer runs per zone; a refresh asked
+ * for meanwhile joins it.
+ *
+ * <p>For now every refresh is an AXFR (the SOA check and IXFR arrive with later issues); a
+ * transferred serial that is not newer than the one served is not published.
+ */
+final class Replica implements ZoneReplica {
+
+  private static final Logger LOG = Loggers.XFER_IN;
+
+  private final SecondaryZone config;
+  private final @Nullable ReplicaStore store;
+  private final TransferQueue queue;
+  private final InstantSource clock;
+  private final LongSupplier nanoTime;
+  private final ReplicaListener listener;
+  private final AtomicReference<@Nullable ZoneSnapshot> current = new AtomicReference<>();
+  private final AtomicReference<@Nullable CompletableFuture<TransferOutcome>> inFlight =
+      new AtomicReference<>();
+  private final AtomicReference<@Nullable AxfrClient> running = new AtomicReference<>();
+  private volatile boolean closed;
+
+  Replica(SecondaryZone config, @Nullable ReplicaStore store, TransferQueue queue,
+      InstantSource clock, LongSupplier nanoTime, ReplicaListener listener) {
+    this.config = config;
+    this.store = store;
+    this.queue = queue;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+    this.listener = listener;
+  }
+
+  void loadStored() throws ReplicaStoreException {
+    if (store != null) {
+      store.load(config.zone()).ifPresent(current::set);
+    }
+  }
+
+  @Override
+  public Name zone() {
+    return config.zone();
+  }
+
+  @Override
+  public ReplicaState state() {
+    if (closed) {
+      return ReplicaState.CLOSED;
+    }
+    return current.get() == null ? ReplicaState.LOADING : ReplicaState.SERVING;
+  }
+
+  @Override
+  public Optional<ZoneSnapshot> current() {
+    return closed ? Optional.empty() : Optional.ofNullable(current.get());
+  }
+
+  @Override
+  public CompletableFuture<TransferOutcome> refresh() {
+    while (true) {
+      CompletableFuture<TransferOutcome> f = inFlight.get();
+      if (f != null) {
+        return f;
+      }
+      CompletableFuture<TransferOutcome> mine = new CompletableFuture<>();
+      if (inFlight.compareAndSet(null, mine)) {
+        if (closed) {
+          finish(mine, null, new CompletionException(new TransferConnectionException(
+              "zone " + zone() + " is closed", zone(), null, null)));
+          return mine;
+        }
+        queue.submit(() -> run(mine));
+        return mine;
+      }
+    }
+  }
+
+  private void run(CompletableFuture<TransferOutcome> result) {
+    if (result.isDone()) {
+      inFlight.compareAndSet(result, null);
+      return;
+    }
+    TransferException last = null;
+    for (Primary primary : config.primaries()) {
+      if (closed || result.isCancelled()) {
+        break;
+      }
+      emit(new ReplicaEvent.TransferStarted(zone(), clock.instant(), primary,
+          TransferKind.AXFR));
+      AxfrClient client = new AxfrClient(zone(), primary, config.limits(), clock, nanoTime);
+      running.set(client);
+      try {
+        ZoneTransfers.Result r = ZoneTransfers.axfr(client, zone(), primary,
+            TransferProgress.NONE);
+        TransferOutcome outcome = publish(r);
+        emit(new ReplicaEvent.TransferFinished(zone(), clock.instant(), r.stats()));
+        finish(result, outcome, null);
+        return;
+      } catch (TransferException e) {
+        emit(new ReplicaEvent.TransferFailed(zone(), clock.instant(), primary,
+            TransferKind.AXFR, e));
+        if (last != null) {
+          e.addSuppressed(last);
+        }
+        last = e;
+      } catch (ReplicaStoreException e) {
+        LOG.error("zone {}: cannot store the transferred version: {}", zone(), e.getMessage());
+        finish(result, null, new CompletionException(e));
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("zone {}: transfer from {} failed unexpectedly", zone(), primary, e);
+        finish(result, null, e);
+        return;
+      } finally {
+        running.set(null);
+      }
+    }
+    TransferException failure = last != null ? last : new TransferConnectionException(
+        "zone " + zone() + " is closed", zone(), null, null);
+    finish(result, null, new CompletionException(failure));
+  }
+
+  private TransferOutcome publish(ZoneTransfers.Result r) throws ReplicaStoreException {
+    ZoneSnapshot old = current.get();
+    ZoneSnapshot fresh = r.snapshot();
+    if (old != null && !fresh.serial().isNewerThan(old.serial())) {
+      if (fresh.serial().isOlderThan(old.serial())) {
+        LOG.warn("zone {}: primary {} has serial {}, older than ours {}; keeping ours", zone(),
+            r.stats().remote(), fresh.serial(), old.serial());
+      }
+      return new TransferOutcome.UpToDate(old.serial());
+    }
+    if (closed) {
+      return new TransferOutcome.UpToDate(old == null ? fresh.serial() : old.serial());
+    }
+    if (store != null) {
+      store.save(fresh); // durable before it is served
+    }
+    current.set(fresh);
+    return new TransferOutcome.Full(r.stats());
+  }
+
+  private void finish(CompletableFuture<TransferOutcome> f, @Nullable TransferOutcome outcome,
+      @Nullable Throwable error) {
+    inFlight.compareAndSet(f, null);
+    if (error != null) {
+      f.completeExceptionally(error);
+    } else {
+      f.complete(outcome);
+    }
+  }
+
+  private void emit(ReplicaEvent event) {
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      LOG.warn("zone {}: exception thrown by replica listener", zone(), e);
+    }
+  }
+
+  @Override
+  public ZoneSnapshot awaitCurrent(Duration timeout)
+      throws TransferException, InterruptedException, TimeoutException {
+    long deadline = nanoTime.getAsLong() + timeout.toNanos();
+    while (true) {
+      ZoneSnapshot s = current.get();
+      if (s != null && !closed) {
+        return s;
+      }
+      if (closed) {
+        throw new IllegalStateException("zone " + zone() + " is closed");
+      }
+      long left = deadline - nanoTime.getAsLong();
+      if (left <= 0) {
+        throw new TimeoutException("zone " + zone() + " has no version after " + timeout);
+      }
+      try {
+        refresh().get(left, TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() instanceof CompletionException ce && ce.getCause() != null
+            ? ce.getCause() : e.getCause();
+        if (cause instanceof TransferException te) {
+          throw te;
+        }
+        throw new IllegalStateException("zone " + zone() + ": " + cause, cause);
+      }
+    }
+  }
+
+  void close() {
+    closed = true;
+    AxfrClient c = running.get();
+    if (c != null) {
+      c.cancel();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ZoneReplica[" + zone() + ", " + state() + "]";
+  }
+}

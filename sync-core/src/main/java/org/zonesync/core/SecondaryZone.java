@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+import org.zonesync.api.Primary;
+import org.zonesync.api.TsigKey;
+
+/**
+ * The configuration of one secondary zone: its name, its primaries in the order they are tried,
+ * and its transfer limits. Immutable and thread-safe.
+ *
+ * @since 0.1
+ */
+public final class SecondaryZone {
+
+  private final Name zone;
+  private final List<Primary> primaries;
+  private final TransferLimits limits;
+
+  private SecondaryZone(Builder b) {
+    this.zone = b.zone;
+    this.primaries = List.copyOf(b.primaries);
+    this.limits = b.limits;
+  }
+
+  /**
+   * Starts a configuration.
+   *
+   * @param zone the zone apex, e.g. {@code example.com.} (a missing final dot is added)
+   * @return the builder
+   * @throws IllegalArgumentException if the name is invalid
+   */
+  public static Builder builder(String zone) {
+    requireNonNull(zone, "zone");
+    try {
+      return new Builder(Name.fromString(zone, Name.root));
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException("invalid zone name: " + zone, e);
+    }
+  }
+
+  /**
+   * Starts a configuration.
+   *
+   * @param zone the zone apex, absolute
+   * @return the builder
+   * @throws IllegalArgumentException if the name is relative
+   */
+  public static Builder builder(Name zone) {
+    requireNonNull(zone, "zone");
+    if (!zone.isAbsolute()) {
+      throw new IllegalArgumentException("zone name must be absolute: " + zone);
+    }
+    return new Builder(zone);
+  }
+
+  /** Returns the zone apex. */
+  public Name zone() {
+    return zone;
+  }
+
+  /** Returns the primaries in the order they are tried. */
+  public List<Primary> primaries() {
+    return primaries;
+  }
+
+  /** Returns the transfer limits. */
+  public TransferLimits limits() {
+    return limits;
+  }
+
+  @Override
+  public String toString() {
+    return "SecondaryZone[" + zone + ", primaries " + primaries + "]";
+  }
+
+  /** Builds a {@link SecondaryZone}. Not thread-safe. */
+  public static final class Builder {
+    private final Name zone;
+    private final List<Primary> primaries = new ArrayList<>();
+    private TransferLimits limits = TransferLimits.DEFAULTS;
+
+    private Builder(Name zone) {
+      this.zone = zone;
+    }
+
+    /**
+     * Adds a primary.
+     *
+     * @param primary the primary
+     * @return this
+     */
+    public Builder primary(Primary primary) {
+      primaries.add(requireNonNull(primary, "primary"));
+      return this;
+    }
+
+    /**
+     * Adds an unsigned primary by IP address literal.
+     *
+     * @param address an IPv4 or IPv6 literal
+     * @param port the TCP port
+     * @return this
+     * @throws IllegalArgumentException if the address is not a literal or the port is invalid
+     */
+    public Builder primary(String address, int port) {
+      return primary(Primary.of(socketAddress(address, port)));
+    }
+
+    /**
+     * Adds a primary whose transfers are signed with {@code key}.
+     *
+     * @param address an IPv4 or IPv6 literal
+     * @param port the TCP port
+     * @param key the TSIG key
+     * @return this
+     * @throws IllegalArgumentException if the address is not a literal or the port is invalid
+     */
+    public Builder primary(String address, int port, TsigKey key) {
+      return primary(Primary.of(socketAddress(address, port), key));
+    }
+
+    /**
+     * Sets the transfer limits; default {@link TransferLimits#DEFAULTS}.
+     *
+     * @param limits the limits
+     * @return this
+     */
+    public Builder limits(TransferLimits limits) {
+      this.limits = requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return the configuration
+     * @throws IllegalStateException if no primary was added
+     */
+    public SecondaryZone build() {
+      if (primaries.isEmpty()) {
+        throw new IllegalStateException("zone " + zone + " has no primary");
+      }
+      return new SecondaryZone(this);
+    }
+
+    private static InetSocketAddress socketAddress(String address, int port) {
+      requireNonNull(address, "address");
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be 1..65535: " + port);
+      }
+      if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+        throw new IllegalArgumentException("primary must be an IP address literal: " + address);
+      }
+      try {
+        return new InetSocketAddress(InetAddress.getByName(address), port);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("invalid IP address: " + address, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.InstantSource;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.xbill.DNS.Name;
+import org.zonesync.api.Primary;
+import org.zonesync.api.TransferException;
+import org.zonesync.api.TransferKind;
+import org.zonesync.api.TransferStats;
+import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.core.internal.Loggers;
+import org.zonesync.core.internal.xfr.AxfrClient;
+
+/**
+ * One-shot zone transfers, for programs that mirror a zone without keeping a replica. Each call
+ * validates the whole stream (RFC 5936, TSIG) and returns a complete snapshot or throws; it
+ * never returns part of a zone.
+ *
+ * <p>Thread-safe: calls are independent.
+ *
+ * @since 0.1
+ */
+public final class ZoneTransfers {
+
+  private static final Logger LOG = Loggers.XFER_IN;
+
+  /**
+   * A transferred zone and the transfer's figures.
+   *
+   * @param snapshot the new zone version
+   * @param stats the figures
+   */
+  public record Result(ZoneSnapshot snapshot, TransferStats stats) {
+    /** Validates the fields. */
+    public Result {
+      requireNonNull(snapshot, "snapshot");
+      requireNonNull(stats, "stats");
+    }
+  }
+
+  private ZoneTransfers() {
+  }
+
+  /**
+   * Transfers a whole zone by AXFR with the system clocks.
+   *
+   * @param zone the zone apex
+   * @param primary where from, with the TSIG key if signed
+   * @param limits the bounds
+   * @param progress receives running totals
+   * @return the zone and figures
+   * @throws TransferException on any failure, typed by cause
+   */
+  public static Result axfr(Name zone, Primary primary, TransferLimits limits,
+      TransferProgress progress) throws TransferException {
+    return axfr(zone, primary, limits, progress, InstantSource.system());
+  }
+
+  /**
+   * Transfers a whole zone by AXFR.
+   *
+   * @param zone the zone apex
+   * @param primary where from, with the TSIG key if signed
+   * @param limits the bounds
+   * @param progress receives running totals
+   * @param clock the wall clock for TSIG
+   * @return the zone and figures
+   * @throws TransferException on any failure, typed by cause
+   */
+  public static Result axfr(Name zone, Primary primary, TransferLimits limits,
+      TransferProgress progress, InstantSource clock) throws TransferException {
+    return axfr(new AxfrClient(zone, primary, limits, clock, System::nanoTime), zone, primary,
+        progress);
+  }
+
+  static Result axfr(AxfrClient client, Name zone, Primary primary, TransferProgress progress)
+      throws TransferException {
+    String key = primary.key().map(k -> ", key " + k.name()).orElse("");
+    LOG.info("zone {}: AXFR, incoming, remote {}{}, started", zone, primary.address(), key);
+    AxfrClient.Result r;
+    try {
+      r = client.run(progress::update);
+    } catch (TransferException e) {
+      LOG.warn("zone {}: AXFR, incoming, remote {}{}, failed, {}", zone, primary.address(), key,
+          e.reason());
+      throw e;
+    }
+    TransferStats stats = new TransferStats(zone, primary.address(), TransferKind.AXFR,
+        r.zone().serial(), r.messages(), r.records(), r.bytes(), r.duration());
+    LOG.atInfo().addKeyValue("zone", zone).addKeyValue("remote", primary.address())
+        .addKeyValue("records", r.records()).addKeyValue("bytes", r.bytes())
+        .addKeyValue("serial", stats.serial())
+        .log(String.format(Locale.ROOT,
+            "zone %s: AXFR, incoming, remote %s%s, finished, %.2f s, %d messages, %d records,"
+                + " %d bytes, serial %s",
+            zone, primary.address(), key, r.duration().toNanos() / 1e9, r.messages(),
+            r.records(), r.bytes(), stats.serial()));
+    return new Result(r.zone(), stats);
+  }
+}

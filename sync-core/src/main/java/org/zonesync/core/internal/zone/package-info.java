@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The compact zone: immutable zone versions held in wire form, in DNSSEC canonical order (RFC
+ * 4034 section 6), in chunks that a later copy-on-write delta can replace one by one. Entry
+ * points: {@link org.zonesync.core.internal.zone.CompactZoneBuilder} (records in, checks, sort),
+ * {@link org.zonesync.core.internal.zone.CompactZone} (the {@link org.zonesync.api.ZoneSnapshot}
+ * implementation), {@link org.zonesync.core.internal.zone.ZoneCursor} (allocation-free walk for
+ * transfers out) and {@link org.zonesync.core.internal.zone.ZoneContentException}. Internal: not
+ * exported by the module.
+ */
+@NullMarked
+package org.zonesync.core.internal.zone;
+
+import org.jspecify.annotations.NullMarked;
