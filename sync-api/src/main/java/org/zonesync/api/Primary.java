@@ -70,11 +70,24 @@ public final class Primary {
     return address.hashCode();
   }
 
+  /** Returns {@code address:port}, IPv6 in brackets, with {@code key NAME} when signed. */
   @Override
   public String toString() {
-    String host = address.getAddress().getHostAddress();
-    String hp = host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort()
-        : host + ":" + address.getPort();
+    String hp = format(address);
     return key == null ? hp : hp + " key " + key.name();
+  }
+
+  /**
+   * Formats a socket address as logs and tools show it: {@code 192.0.2.1:53} or
+   * {@code [2001:db8::1]:53}, without a host name.
+   *
+   * @param address the address
+   * @return the text
+   */
+  public static String format(InetSocketAddress address) {
+    String host = address.isUnresolved() ? address.getHostString()
+        : address.getAddress().getHostAddress();
+    return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort()
+        : host + ":" + address.getPort();
   }
 }

@@ -80,24 +80,25 @@ public final class ZoneTransfers {
   static Result axfr(AxfrClient client, Name zone, Primary primary, TransferProgress progress)
       throws TransferException {
     String key = primary.key().map(k -> ", key " + k.name()).orElse("");
-    LOG.info("zone {}: AXFR, incoming, remote {}{}, started", zone, primary.address(), key);
+    String remote = Primary.format(primary.address());
+    LOG.info("zone {}: AXFR, incoming, remote {}{}, started", zone, remote, key);
     AxfrClient.Result r;
     try {
       r = client.run(progress::update);
     } catch (TransferException e) {
-      LOG.warn("zone {}: AXFR, incoming, remote {}{}, failed, {}", zone, primary.address(), key,
+      LOG.warn("zone {}: AXFR, incoming, remote {}{}, failed, {}", zone, remote, key,
           e.reason());
       throw e;
     }
     TransferStats stats = new TransferStats(zone, primary.address(), TransferKind.AXFR,
         r.zone().serial(), r.messages(), r.records(), r.bytes(), r.duration());
-    LOG.atInfo().addKeyValue("zone", zone).addKeyValue("remote", primary.address())
+    LOG.atInfo().addKeyValue("zone", zone).addKeyValue("remote", remote)
         .addKeyValue("records", r.records()).addKeyValue("bytes", r.bytes())
         .addKeyValue("serial", stats.serial())
         .log(String.format(Locale.ROOT,
             "zone %s: AXFR, incoming, remote %s%s, finished, %.2f s, %d messages, %d records,"
                 + " %d bytes, serial %s",
-            zone, primary.address(), key, r.duration().toNanos() / 1e9, r.messages(),
+            zone, remote, key, r.duration().toNanos() / 1e9, r.messages(),
             r.records(), r.bytes(), stats.serial()));
     return new Result(r.zone(), stats);
   }

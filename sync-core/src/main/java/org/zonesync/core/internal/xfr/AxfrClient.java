@@ -181,11 +181,14 @@ public final class AxfrClient {
     try {
       s.connect(remote, (int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()));
     } catch (SocketTimeoutException e) {
+      if (cancelled) {
+        throw new TransferConnectionException("transfer cancelled", zone, remote, e);
+      }
       throw new TransferTimeoutException(TransferTimeoutException.Kind.CONNECT,
           limits.connectTimeout(), zone, remote);
     } catch (IOException e) {
-      throw new TransferConnectionException("cannot connect: " + e.getMessage(), zone, remote,
-          e);
+      String what = cancelled ? "transfer cancelled" : "cannot connect: " + e.getMessage();
+      throw new TransferConnectionException(what, zone, remote, e);
     }
   }
 

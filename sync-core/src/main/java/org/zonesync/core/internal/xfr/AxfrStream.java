@@ -300,7 +300,7 @@ public final class AxfrStream {
     try {
       return new Name(java.util.Arrays.copyOf(wire, len)).toString();
     } catch (java.io.IOException e) {
-      return "<bad name>";
+      return "<bad name " + java.util.HexFormat.of().formatHex(wire, 0, len) + ">";
     }
   }
 }

@@ -206,7 +206,7 @@ public final class TransferResponder {
         .log(String.format(Locale.ROOT,
             "zone %s: %s, outgoing, remote %s%s, finished, %.2f s, %d messages, %d records,"
                 + " %d bytes, serial %d",
-            zoneName, Type.string(qtype), client, key == null ? "" : ", key " + key.name(),
+            zoneName, Type.string(qtype), org.zonesync.api.Primary.format(client), key == null ? "" : ", key " + key.name(),
             secs, writer.messages(), writer.records(), writer.bytes(),
             zone.soa().getSerial()));
   }

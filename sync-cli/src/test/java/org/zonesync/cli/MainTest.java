@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.zonesync.api.TsigAlgorithm;
+import org.zonesync.api.TsigKey;
+import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.core.FakePrimary;
+import org.zonesync.core.FakePrimary.FaultPolicy;
+import org.zonesync.core.TestZones;
+import org.zonesync.core.Zones;
+import org.zonesync.tsig.TsigKeyFiles;
+
+/** The tool's commands, run in-process: exit codes, output lines, files left behind. */
+final class MainTest {
+
+  static final Name ZONE = Name.fromConstantString("example.com.");
+  static final TsigKey KEY = TsigKey.parse("hmac-sha256:cli-key:"
+      + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+
+  record Run(int code, String out, String err) {
+  }
+
+  static synchronized Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  static ZoneSnapshot zone() {
+    return Zones.of(ZONE, TestZones.records(ZONE, 77, 300));
+  }
+
+  static String primary(FakePrimary p) {
+    return "127.0.0.1:" + p.address().getPort();
+  }
+
+  @Test
+  void mirror_once_writesTheZone_andPrintsOneSummaryLine(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("example.com.zone");
+    ZoneSnapshot source = zone();
+    try (FakePrimary p = FakePrimary.start(source, KEY, FaultPolicy.NONE)) {
+      Run r = run("mirror", "--primary", primary(p), "--zone", "example.com",
+          "--tsig", "hmac-sha256:cli-key:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+          "--once", "--output", out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertEquals(1, r.out().lines().count(), r.out());
+      assertTrue(r.out().startsWith("zone example.com.: AXFR from "), r.out());
+      assertTrue(r.out().contains("serial 77"), r.out());
+      assertEquals(source, Zones.readMasterFile(out, ZONE));
+      try (var files = Files.list(dir)) {
+        assertEquals(List.of(out), files.toList(), "temp files left behind");
+      }
+    }
+  }
+
+  @Test
+  void mirror_once_readsTheKeyFromABindKeyFile(@TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("cli.key");
+    Files.writeString(keyFile, TsigKeyFiles.toBindStatement(KEY));
+    try (FakePrimary p = FakePrimary.start(zone(), KEY, FaultPolicy.NONE)) {
+      Run r = run("mirror", "--primary", primary(p), "--zone", "example.com.",
+          "--key", keyFile.toString(), "--once");
+      assertEquals(0, r.code(), r.err());
+    }
+  }
+
+  @Test
+  void mirror_failure_namesTheReason_andLeavesTheOutputUntouched(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("zone");
+    byte[] before = "old contents\n".getBytes(StandardCharsets.US_ASCII);
+    Files.write(out, before);
+    String[][] cases = {
+        {"REFUSED", "REFUSED"},
+        {"BAD_MAC", "TSIG BADSIG"},
+        {"MISSING_FINAL_SOA", "before the closing SOA"},
+        {"WRONG_ID", "malformed: response ID"},
+    };
+    for (String[] c : cases) {
+      try (FakePrimary p = FakePrimary.start(zone(), KEY, FaultPolicy.valueOf(c[0]))
+          .messageSize(1024)) {
+        Run r = run("mirror", "--primary", primary(p), "--zone", "example.com", "--tsig",
+            "hmac-sha256:cli-key:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "--once",
+            "--output", out.toString());
+        assertEquals(1, r.code(), c[0]);
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+        assertArrayEquals(before, Files.readAllBytes(out), c[0]);
+      }
+    }
+  }
+
+  @Test
+  void mirror_idleTimeout_isReportedInSeconds() throws Exception {
+    try (FakePrimary p = FakePrimary.start(zone(), KEY, FaultPolicy.STALL).messageSize(1024)) {
+      Run r = run("mirror", "--primary", primary(p), "--zone", "example.com", "--tsig",
+          "hmac-sha256:cli-key:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "--once",
+          "--idle-timeout", "1");
+      assertEquals(1, r.code());
+      assertTrue(r.err().contains("idle timeout after 1 s"), r.err());
+    }
+  }
+
+  @Test
+  void mirror_badArguments_exitWith2() {
+    assertEquals(2, run("mirror", "--primary", "127.0.0.1:99999", "--zone", "example.com",
+        "--once").code());
+    assertEquals(2, run("mirror", "--primary", "127.0.0.1", "--zone", "example.com",
+        "--tsig", "hmac-nope:k:AAAA", "--once").code());
+    assertEquals(2, run("mirror", "--zone", "example.com", "--once").code());
+  }
+
+  @Test
+  void keygen_printsAKeyThatParsesBack_forEveryAlgorithm() throws Exception {
+    for (TsigAlgorithm alg : TsigAlgorithm.values()) {
+      Run r = run("keygen", "--algorithm", alg.keyword(), "transfer-key");
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().startsWith("key \"transfer-key\" {"), r.out());
+      List<TsigKey> keys = TsigKeyFiles.parse(r.out());
+      assertEquals(1, keys.size());
+      assertEquals(alg, keys.get(0).algorithm());
+      assertEquals(alg.macLength(), keys.get(0).secret().length);
+    }
+    assertEquals(2, run("keygen", "--algorithm", "rot13", "k").code());
+  }
+
+  @Test
+  void demo_mirrorsAndVerifies() {
+    Run r = run("demo", "--records", "5000");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("identical to the primary's zone"), r.out());
+    assertTrue(r.out().contains("replica: AXFR of demo.zonesync.test.: 5001 records"), r.out());
+  }
+}

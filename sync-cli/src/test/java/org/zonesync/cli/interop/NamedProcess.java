@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.cli.interop;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+import org.zonesync.api.TsigKey;
+import org.zonesync.tsig.TsigKeyFiles;
+
+/**
+ * A real BIND 9 {@code named}, run as a child process on 127.0.0.1 and a free port, from a
+ * generated {@code named.conf} in a fresh temporary directory. {@code -g} keeps it in the
+ * foreground with its log on stderr, which goes to {@code named.log} and into every failure
+ * message. {@link #close()} stops it (SIGTERM, then SIGKILL after 5 s) and deletes the directory.
+ */
+final class NamedProcess implements AutoCloseable {
+
+  /** Ports tried before giving up: another process may take the probed port meanwhile. */
+  private static final int ATTEMPTS = 3;
+  /** How long named may take to answer a SOA query for every configured zone. */
+  private static final long READY_MILLIS = 20_000;
+  private static final long POLL_MILLIS = 50;
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  /** Keys and primary zones for one named.conf. */
+  static final class Config {
+    private final List<String> keyStatements = new ArrayList<>();
+    private final List<String> zoneStatements = new ArrayList<>();
+    private final List<Name> zones = new ArrayList<>();
+
+    /** Adds a key from a BIND {@code key} statement, verbatim. */
+    Config keyStatement(String statement) {
+      keyStatements.add(statement);
+      return this;
+    }
+
+    /** Adds a key, written with {@link TsigKeyFiles#toBindStatement}. */
+    Config key(TsigKey key) {
+      return keyStatement(TsigKeyFiles.toBindStatement(key));
+    }
+
+    /**
+     * Adds a primary zone loaded from a master file.
+     *
+     * @param zone the zone apex
+     * @param file the master file
+     * @param allowTransfer the address match list elements, e.g. {@code none;} or
+     *     {@code key "k";}
+     */
+    Config primaryZone(Name zone, Path file, String allowTransfer) {
+      zones.add(zone);
+      zoneStatements.add("zone " + quote(zone.toString(true)) + " {\n  type primary;\n  file "
+          + quote(file.toAbsolutePath().toString()) + ";\n  allow-transfer { " + allowTransfer
+          + " };\n};\n");
+      return this;
+    }
+
+    String render(Path dir, int port) {
+      String d = dir.toAbsolutePath().toString();
+      StringBuilder b = new StringBuilder();
+      b.append("options {\n")
+          .append("  directory ").append(quote(d)).append(";\n")
+          .append("  listen-on port ").append(port).append(" { 127.0.0.1; };\n")
+          .append("  listen-on-v6 { none; };\n")
+          .append("  pid-file ").append(quote(d + "/named.pid")).append(";\n")
+          .append("  session-keyfile ").append(quote(d + "/session.key")).append(";\n")
+          .append("  managed-keys-directory ").append(quote(d)).append(";\n")
+          .append("  recursion no;\n")
+          .append("  dnssec-validation no;\n")
+          .append("  notify no;\n")
+          .append("  allow-transfer { none; };\n")
+          .append("};\n")
+          .append("controls { };\n");
+      keyStatements.forEach(b::append);
+      zoneStatements.forEach(b::append);
+      return b.toString();
+    }
+
+    private static String quote(String s) {
+      return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+  }
+
+  private final Process process;
+  private final Path dir;
+  private final Path conf;
+  private final Path log;
+  private final int port;
+
+  private NamedProcess(Process process, Path dir, Path conf, Path log, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.conf = conf;
+    this.log = log;
+    this.port = port;
+  }
+
+  /**
+   * Returns the named binary: skips the test when it is missing, fails it when {@code CI} is
+   * {@code true}.
+   */
+  static Path locate() {
+    return BindTools.require("named");
+  }
+
+  /**
+   * Starts named with {@code config} and waits until it answers a SOA query for every zone.
+   *
+   * @throws org.opentest4j.AssertionFailedError with named's log if it does not come up
+   */
+  static NamedProcess start(Config config) throws IOException, InterruptedException {
+    Path named = locate();
+    Path dir = Files.createTempDirectory("zonesync-named-");
+    String lastLog = "";
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      int port = freePort();
+      Path conf = dir.resolve("named.conf");
+      Path log = dir.resolve("named-" + attempt + ".log");
+      Files.writeString(conf, config.render(dir, port), StandardCharsets.UTF_8);
+      // -4: IPv4 only; -g: foreground, log to stderr, no setuid needed as root or not.
+      Process p = new ProcessBuilder(named.toString(), "-g", "-4", "-c", conf.toString())
+          .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+          .start();
+      p.getOutputStream().close();
+      NamedProcess n = new NamedProcess(p, dir, conf, log, port);
+      switch (n.awaitReady(config.zones)) {
+        case READY:
+          return n;
+        case PORT_TAKEN:
+          lastLog = n.log();
+          n.stop();
+          continue;
+        default:
+          String why = n.log();
+          n.stop();
+          deleteTree(dir);
+          return fail("named did not come up on 127.0.0.1:" + port + " within " + READY_MILLIS
+              + " ms (exit " + (p.isAlive() ? "none" : p.exitValue()) + ")" + hint(why)
+              + "\n--- named.conf (secrets masked)\n" + mask(config.render(dir, port))
+              + "--- named log\n" + why);
+      }
+    }
+    deleteTree(dir);
+    return fail("named could not bind a free port in " + ATTEMPTS + " attempts\n" + lastLog);
+  }
+
+  private enum Startup { READY, PORT_TAKEN, FAILED }
+
+  private Startup awaitReady(List<Name> zones) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + READY_MILLIS * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      String text = log();
+      if (text.contains("address in use")) {
+        return Startup.PORT_TAKEN;
+      }
+      if (!process.isAlive()) {
+        return Startup.FAILED;
+      }
+      if (zones.stream().allMatch(this::answersSoa)) {
+        return Startup.READY;
+      }
+      // Bounded polling: named has no readiness signal other than answering.
+      Thread.sleep(POLL_MILLIS);
+    }
+    return Startup.FAILED;
+  }
+
+  /** True if named answers a SOA query for {@code zone} over TCP with NOERROR and the SOA. */
+  private boolean answersSoa(Name zone) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(LOOPBACK, port), 500);
+      s.setSoTimeout(1000);
+      byte[] q = Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)).toWire();
+      OutputStream out = s.getOutputStream();
+      out.write(new byte[] {(byte) (q.length >>> 8), (byte) q.length});
+      out.write(q);
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] len = in.readNBytes(2);
+      if (len.length < 2) {
+        return false;
+      }
+      byte[] answer = in.readNBytes(((len[0] & 0xff) << 8) | (len[1] & 0xff));
+      Message m = new Message(answer);
+      return m.getRcode() == Rcode.NOERROR && !m.getSection(Section.ANSWER).isEmpty();
+    } catch (IOException e) {
+      return false; // not listening yet, or the zone is still loading
+    }
+  }
+
+  private static int freePort() throws IOException {
+    for (int i = 0; i < 10; i++) {
+      int port;
+      try (ServerSocket ss = new ServerSocket(0, 1, LOOPBACK)) {
+        port = ss.getLocalPort();
+      }
+      // named needs the same number for UDP: skip ports whose UDP side is taken.
+      try {
+        new DatagramSocket(new InetSocketAddress(LOOPBACK, port)).close();
+        return port;
+      } catch (IOException e) {
+        // taken for UDP: try another
+      }
+    }
+    throw new IOException("no port free for both TCP and UDP on 127.0.0.1 after 10 tries");
+  }
+
+  private static String hint(String log) {
+    if (log.contains("permission denied")) {
+      return "; 'permission denied' in the log: an AppArmor profile for /usr/sbin/named may"
+          + " confine it to /etc/bind and /var/cache/bind (aa-complain /usr/sbin/named)";
+    }
+    return "";
+  }
+
+  /** Hides the secrets of key statements. */
+  static String mask(String conf) {
+    return conf.replaceAll("secret\\s+\"[^\"]*\"", "secret \"<masked>\"");
+  }
+
+  /** Returns the loopback address and port named listens on (TCP and UDP). */
+  InetSocketAddress address() {
+    return new InetSocketAddress(LOOPBACK, port);
+  }
+
+  /** Returns the port named listens on. */
+  int port() {
+    return port;
+  }
+
+  /** Returns the generated named.conf (holds secrets: never print it unmasked). */
+  Path configFile() {
+    return conf;
+  }
+
+  /** Returns what named has logged so far. */
+  String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /** True while the named process runs. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  private void stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops named (SIGTERM, SIGKILL after 5 s) and deletes its directory. */
+  @Override
+  public void close() throws IOException {
+    try {
+      stop();
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
