@@ -3,6 +3,7 @@ package org.zonesync.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import org.zonesync.core.TransferProgress;
 
 /**
@@ -16,17 +17,20 @@ final class Progress implements TransferProgress {
 
   private final PrintStream err;
   private final boolean enabled;
-  private final long start = System.nanoTime();
+  private final LongSupplier nanoTime;
+  private final long start;
   private long lastShown;
   private boolean shown;
 
-  Progress(PrintStream err, boolean enabled) {
+  Progress(PrintStream err, boolean enabled, LongSupplier nanoTime) {
     this.err = err;
     this.enabled = enabled;
+    this.nanoTime = nanoTime;
+    this.start = nanoTime.getAsLong();
   }
 
   static Progress forTerminal(boolean quiet) {
-    return new Progress(System.err, !quiet && System.console() != null);
+    return new Progress(System.err, !quiet && System.console() != null, System::nanoTime);
   }
 
   @Override
@@ -34,7 +38,7 @@ final class Progress implements TransferProgress {
     if (!enabled) {
       return;
     }
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (now - start < FIRST_NANOS || now - lastShown < EVERY_NANOS) {
       return;
     }
