@@ -52,4 +52,27 @@ public interface ZoneSnapshot extends Iterable<Record> {
    * @throws IOException if {@code out} fails
    */
   void writeMasterFile(Appendable out) throws IOException;
+
+  /**
+   * Streams every record in wire form, the SOA first, then canonical order. The default makes
+   * a dnsjava record per entry; compact implementations need not.
+   *
+   * @param sink receives each record
+   */
+  default void forEachWire(WireRecordSink sink) {
+    emitWire(soa(), sink);
+    for (Record r : this) {
+      if (r.getType() != org.xbill.DNS.Type.SOA) {
+        emitWire(r, sink);
+      }
+    }
+  }
+
+  private static void emitWire(Record r, WireRecordSink sink) {
+    byte[] wire = r.toWire(org.xbill.DNS.Section.ANSWER); // uncompressed, case kept
+    int ownerLen = r.getName().length();
+    int rdataOff = ownerLen + 10;
+    sink.record(wire, 0, ownerLen, r.getType(), r.getDClass(), r.getTTL(), wire, rdataOff,
+        wire.length - rdataOff);
+  }
 }

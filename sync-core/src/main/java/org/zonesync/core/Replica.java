@@ -65,7 +65,7 @@ final class Replica implements ZoneReplica {
 
   void loadStored() throws ReplicaStoreException {
     if (store != null) {
-      store.load(config.zone()).ifPresent(current::set);
+      StoredZones.load(store, config.zone()).ifPresent(current::set);
     }
   }
 
@@ -166,7 +166,7 @@ final class Replica implements ZoneReplica {
       return new TransferOutcome.UpToDate(old == null ? fresh.serial() : old.serial());
     }
     if (store != null) {
-      store.save(fresh); // durable before it is served
+      store.replace(fresh); // durable before it is served
     }
     current.set(fresh);
     return new TransferOutcome.Full(r.stats());

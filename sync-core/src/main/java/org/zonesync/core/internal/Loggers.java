@@ -9,6 +9,7 @@ public final class Loggers {
   public static final Logger XFER_IN = LoggerFactory.getLogger("zonesync.xfer-in");
   public static final Logger XFER_OUT = LoggerFactory.getLogger("zonesync.xfer-out");
   public static final Logger NOTIFY = LoggerFactory.getLogger("zonesync.notify");
+  public static final Logger JOURNAL = LoggerFactory.getLogger("zonesync.journal");
 
   private Loggers() {
   }
