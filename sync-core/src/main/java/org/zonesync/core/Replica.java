@@ -27,15 +27,24 @@ import org.zonesync.api.ZoneReplica;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.api.spi.ReplicaStore;
 import org.zonesync.core.internal.Loggers;
+import org.zonesync.api.TransferStats;
 import org.zonesync.core.internal.xfr.AxfrClient;
+import org.zonesync.core.internal.xfr.IxfrClient;
+import org.zonesync.core.internal.xfr.IxfrStream;
+import org.zonesync.core.internal.zone.CompactZone;
+import org.zonesync.core.internal.zone.WireDelta;
+import org.zonesync.core.internal.zone.ZoneContentException;
 
 /**
  * One secondary zone. The served snapshot is published through an {@link AtomicReference}: one
  * swap per transfer, readers never lock. At most one transfer runs per zone; a refresh asked
  * for meanwhile joins it.
  *
- * <p>For now every refresh is an AXFR (the SOA check and IXFR arrive with later issues); a
- * transferred serial that is not newer than the one served is not published.
+ * <p>A replica holding a version asks for IXFR with its SOA (RFC 1995) and falls back to AXFR,
+ * on a new connection, on every failure; one without a version uses AXFR. Each new version is
+ * made durable in the store before it is published. (The SOA query and timers arrive with the
+ * refresh engine.) A transferred serial that is not newer than the one served is not
+ * published.
  */
 final class Replica implements ZoneReplica {
 
@@ -50,7 +59,7 @@ final class Replica implements ZoneReplica {
   private final AtomicReference<@Nullable ZoneSnapshot> current = new AtomicReference<>();
   private final AtomicReference<@Nullable CompletableFuture<TransferOutcome>> inFlight =
       new AtomicReference<>();
-  private final AtomicReference<@Nullable AxfrClient> running = new AtomicReference<>();
+  private final AtomicReference<@Nullable Runnable> running = new AtomicReference<>();
   private volatile boolean closed;
 
   Replica(SecondaryZone config, @Nullable ReplicaStore store, TransferQueue queue,
@@ -117,20 +126,23 @@ final class Replica implements ZoneReplica {
       if (closed || result.isCancelled()) {
         break;
       }
-      emit(new ReplicaEvent.TransferStarted(zone(), clock.instant(), primary,
-          TransferKind.AXFR));
-      AxfrClient client = new AxfrClient(zone(), primary, config.limits(), clock, nanoTime);
-      running.set(client);
       try {
-        ZoneTransfers.Result r = ZoneTransfers.axfr(client, zone(), primary,
-            TransferProgress.NONE);
-        TransferOutcome outcome = publish(r);
-        emit(new ReplicaEvent.TransferFinished(zone(), clock.instant(), r.stats()));
-        finish(result, outcome, null);
+        ZoneSnapshot held = current.get();
+        if (held != null && config.requestIxfr()) {
+          try {
+            finish(result, incremental(primary, compact(held)), null);
+            return;
+          } catch (TransferException e) {
+            // every IXFR failure class falls back to AXFR, from clean state (RFC 1995 4)
+            if (last != null) {
+              e.addSuppressed(last);
+            }
+            last = e;
+          }
+        }
+        finish(result, full(primary), null);
         return;
       } catch (TransferException e) {
-        emit(new ReplicaEvent.TransferFailed(zone(), clock.instant(), primary,
-            TransferKind.AXFR, e));
         if (last != null) {
           e.addSuppressed(last);
         }
@@ -152,24 +164,114 @@ final class Replica implements ZoneReplica {
     finish(result, null, new CompletionException(failure));
   }
 
+  private static CompactZone compact(ZoneSnapshot s) {
+    return s instanceof CompactZone c ? c : StoredZones.compact(s);
+  }
+
+  /** One IXFR; the caller falls back to AXFR on any TransferException. */
+  private TransferOutcome incremental(Primary primary, CompactZone base)
+      throws TransferException, ReplicaStoreException {
+    emit(new ReplicaEvent.TransferStarted(zone(), clock.instant(), primary, TransferKind.IXFR));
+    IxfrClient client = new IxfrClient(zone(), primary, base, config.limits(),
+        config.ixfrMaxDeltas(), config.ixfrLenient(), clock, nanoTime);
+    running.set(client::cancel);
+    IxfrClient.Result r;
+    try {
+      r = ZoneTransfers.ixfr(client, zone(), primary);
+    } catch (TransferException e) {
+      emit(new ReplicaEvent.TransferFailed(zone(), clock.instant(), primary, TransferKind.IXFR,
+          e));
+      throw e;
+    }
+    if (r.outcome() instanceof IxfrStream.Result.UpToDate) {
+      return new TransferOutcome.UpToDate(base.serial());
+    }
+    CompactZone fresh = r.outcome() instanceof IxfrStream.Result.Incremental i ? i.zone()
+        : ((IxfrStream.Result.Full) r.outcome()).zone();
+    TransferStats stats = new TransferStats(zone(), primary.address(), TransferKind.IXFR,
+        fresh.serial(), r.messages(), r.records(), r.bytes(), r.duration());
+    if (closed) {
+      return new TransferOutcome.UpToDate(base.serial());
+    }
+    TransferOutcome outcome;
+    if (r.outcome() instanceof IxfrStream.Result.Incremental i) {
+      if (store != null) {
+        CompactZone version = base;
+        for (WireDelta d : i.deltas()) {
+          version = apply(version, d);
+          store.append(d.toZoneDelta(), version); // durable before it is served
+        }
+      }
+      outcome = new TransferOutcome.Incremental(stats);
+    } else {
+      storeFull(base, fresh);
+      outcome = new TransferOutcome.Full(stats);
+    }
+    current.set(fresh);
+    emit(new ReplicaEvent.TransferFinished(zone(), clock.instant(), stats));
+    return outcome;
+  }
+
+  private CompactZone apply(CompactZone version, WireDelta d) throws ReplicaStoreException {
+    try {
+      return version.apply(d, config.ixfrLenient(), 0, 0);
+    } catch (ZoneContentException e) {
+      // the stream applied the same delta already; failing here means a bug, not bad input
+      throw new ReplicaStoreException("cannot replay delta " + d.from() + " -> " + d.to()
+          + " for the journal: " + e.getMessage(), zone(), e);
+    }
+  }
+
+  /** One AXFR. */
+  private TransferOutcome full(Primary primary) throws TransferException, ReplicaStoreException {
+    emit(new ReplicaEvent.TransferStarted(zone(), clock.instant(), primary, TransferKind.AXFR));
+    AxfrClient client = new AxfrClient(zone(), primary, config.limits(), clock, nanoTime);
+    running.set(client::cancel);
+    ZoneTransfers.Result r;
+    try {
+      r = ZoneTransfers.axfr(client, zone(), primary, TransferProgress.NONE);
+    } catch (TransferException e) {
+      emit(new ReplicaEvent.TransferFailed(zone(), clock.instant(), primary, TransferKind.AXFR,
+          e));
+      throw e;
+    }
+    TransferOutcome outcome = publish(r);
+    emit(new ReplicaEvent.TransferFinished(zone(), clock.instant(), r.stats()));
+    return outcome;
+  }
+
   private TransferOutcome publish(ZoneTransfers.Result r) throws ReplicaStoreException {
     ZoneSnapshot old = current.get();
     ZoneSnapshot fresh = r.snapshot();
     if (old != null && !fresh.serial().isNewerThan(old.serial())) {
       if (fresh.serial().isOlderThan(old.serial())) {
         LOG.warn("zone {}: primary {} has serial {}, older than ours {}; keeping ours", zone(),
-            r.stats().remote(), fresh.serial(), old.serial());
+            Primary.format(r.stats().remote()), fresh.serial(), old.serial());
       }
       return new TransferOutcome.UpToDate(old.serial());
     }
     if (closed) {
       return new TransferOutcome.UpToDate(old == null ? fresh.serial() : old.serial());
     }
-    if (store != null) {
-      store.replace(fresh); // durable before it is served
-    }
+    storeFull(old == null ? null : compact(old), compact(fresh));
     current.set(fresh);
     return new TransferOutcome.Full(r.stats());
+  }
+
+  /**
+   * Makes a full version durable before it is served: the exact difference from the previous
+   * version is journaled when ixfr-from-differences is on, else the journal restarts.
+   */
+  private void storeFull(@Nullable CompactZone old, CompactZone fresh)
+      throws ReplicaStoreException {
+    if (store == null) {
+      return;
+    }
+    if (old != null && config.ixfrFromDifferences() && fresh.serial().isNewerThan(old.serial())) {
+      store.append(CompactZone.diff(old, fresh).toZoneDelta(), fresh);
+    } else {
+      store.replace(fresh);
+    }
   }
 
   private void finish(CompletableFuture<TransferOutcome> f, @Nullable TransferOutcome outcome,
@@ -221,9 +323,9 @@ final class Replica implements ZoneReplica {
 
   void close() {
     closed = true;
-    AxfrClient c = running.get();
-    if (c != null) {
-      c.cancel();
+    Runnable cancel = running.get();
+    if (cancel != null) {
+      cancel.run();
     }
   }
 

@@ -24,11 +24,19 @@ public final class SecondaryZone {
   private final Name zone;
   private final List<Primary> primaries;
   private final TransferLimits limits;
+  private final boolean requestIxfr;
+  private final int ixfrMaxDeltas;
+  private final boolean ixfrLenient;
+  private final boolean ixfrFromDifferences;
 
   private SecondaryZone(Builder b) {
     this.zone = b.zone;
     this.primaries = List.copyOf(b.primaries);
     this.limits = b.limits;
+    this.requestIxfr = b.requestIxfr;
+    this.ixfrMaxDeltas = b.ixfrMaxDeltas;
+    this.ixfrLenient = b.ixfrLenient;
+    this.ixfrFromDifferences = b.ixfrFromDifferences;
   }
 
   /**
@@ -77,6 +85,29 @@ public final class SecondaryZone {
     return limits;
   }
 
+  /** Returns whether a replica holding a version asks for IXFR first (default true). */
+  public boolean requestIxfr() {
+    return requestIxfr;
+  }
+
+  /** Returns the most deltas one IXFR may carry before AXFR is used instead (default 1000). */
+  public int ixfrMaxDeltas() {
+    return ixfrMaxDeltas;
+  }
+
+  /** Returns whether inexact deltas are applied anyway (default false, as BIND and Knot). */
+  public boolean ixfrLenient() {
+    return ixfrLenient;
+  }
+
+  /**
+   * Returns whether, after an AXFR, the difference from the previous version is journaled as
+   * a delta (BIND's {@code ixfr-from-differences}) instead of resetting the journal.
+   */
+  public boolean ixfrFromDifferences() {
+    return ixfrFromDifferences;
+  }
+
   @Override
   public String toString() {
     return "SecondaryZone[" + zone + ", primaries " + primaries + "]";
@@ -87,6 +118,10 @@ public final class SecondaryZone {
     private final Name zone;
     private final List<Primary> primaries = new ArrayList<>();
     private TransferLimits limits = TransferLimits.DEFAULTS;
+    private boolean requestIxfr = true;
+    private int ixfrMaxDeltas = 1000;
+    private boolean ixfrLenient;
+    private boolean ixfrFromDifferences;
 
     private Builder(Name zone) {
       this.zone = zone;
@@ -136,6 +171,57 @@ public final class SecondaryZone {
      */
     public Builder limits(TransferLimits limits) {
       this.limits = requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Sets whether to ask for IXFR when a version is held; default true.
+     *
+     * @param on false to always transfer the whole zone
+     * @return this
+     */
+    public Builder requestIxfr(boolean on) {
+      this.requestIxfr = on;
+      return this;
+    }
+
+    /**
+     * Sets the most deltas one IXFR may carry before AXFR is used instead (BIND's
+     * {@code request-ixfr-max-diffs}); default 1000.
+     *
+     * @param n at least 1
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder ixfrMaxDeltas(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("ixfrMaxDeltas must be at least 1: " + n);
+      }
+      this.ixfrMaxDeltas = n;
+      return this;
+    }
+
+    /**
+     * Applies deltas that delete missing records or add present ones (Knot's
+     * {@code ixfr-benevolent}); default false: such a delta makes the replica use AXFR.
+     *
+     * @param on true to be lenient
+     * @return this
+     */
+    public Builder ixfrLenient(boolean on) {
+      this.ixfrLenient = on;
+      return this;
+    }
+
+    /**
+     * Journals the exact difference after every AXFR (BIND's {@code ixfr-from-differences}),
+     * so the zone can be served by IXFR even when its primary only speaks AXFR; default false.
+     *
+     * @param on true to compute and journal differences
+     * @return this
+     */
+    public Builder ixfrFromDifferences(boolean on) {
+      this.ixfrFromDifferences = on;
       return this;
     }
 

@@ -4,7 +4,6 @@ package org.zonesync.core;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.zonesync.api.ReplicaStoreException;
 import org.zonesync.api.ZoneDelta;
 import org.zonesync.api.ZoneSnapshot;
@@ -12,6 +11,7 @@ import org.zonesync.api.spi.ReplicaStore;
 import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.CompactZoneBuilder;
+import org.zonesync.core.internal.zone.WireDelta;
 import org.zonesync.core.internal.zone.ZoneContentException;
 
 /** Reads a zone back from a {@link ReplicaStore}: its base version, then its journal. */
@@ -40,35 +40,29 @@ final class StoredZones {
         z = apply(z, d);
       }
       return Optional.of(z);
-    } catch (ZoneContentException | IllegalStateException e) {
+    } catch (ZoneContentException | IllegalStateException | IllegalArgumentException e) {
       LOG.error("zone {}: stored version is unusable, will transfer again: {}", zone,
           e.getMessage());
       return Optional.empty();
     }
   }
 
-  /** Applies a delta by rebuilding; exact: a missing delete or a present add is an error. */
+  /**
+   * Applies a delta copy-on-write; exact: a wrong from-serial, a missing delete or a present add
+   * is a {@link ZoneContentException}.
+   */
   static CompactZone apply(CompactZone zone, ZoneDelta delta) throws ZoneContentException {
-    if (!zone.serial().equals(delta.from())) {
-      throw new IllegalStateException("journal out of sync with zone: delta from "
-          + delta.from() + ", zone at " + zone.serial());
+    return zone.apply(WireDelta.of(zone.origin(), delta), false, 0, 0);
+  }
+
+  /** Returns a compact copy of a snapshot of another implementation. */
+  static CompactZone compact(ZoneSnapshot snapshot) {
+    CompactZoneBuilder b = new CompactZoneBuilder(snapshot.origin(), 0, 0);
+    snapshot.forEachWire(b::add);
+    try {
+      return b.build();
+    } catch (ZoneContentException e) {
+      throw new IllegalArgumentException("zone " + snapshot.origin() + ": " + e.getMessage(), e);
     }
-    java.util.Set<Record> records = new java.util.LinkedHashSet<>();
-    zone.forEach(records::add);
-    records.remove(zone.soa());
-    for (Record r : delta.deleted()) {
-      if (!records.remove(r)) {
-        throw new IllegalStateException("journal deletes a record the zone lacks: " + r);
-      }
-    }
-    for (Record r : delta.added()) {
-      if (!records.add(r)) {
-        throw new IllegalStateException("journal adds a record the zone has: " + r);
-      }
-    }
-    CompactZoneBuilder b = new CompactZoneBuilder(zone.origin(), 0, 0);
-    b.add(delta.toSoa());
-    records.forEach(b::add);
-    return b.build();
   }
 }

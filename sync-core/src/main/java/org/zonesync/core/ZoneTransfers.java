@@ -14,6 +14,8 @@ import org.zonesync.api.TransferStats;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.xfr.AxfrClient;
+import org.zonesync.core.internal.xfr.IxfrClient;
+import org.zonesync.core.internal.xfr.IxfrStream;
 
 /**
  * One-shot zone transfers, for programs that mirror a zone without keeping a replica. Each call
@@ -75,6 +77,39 @@ public final class ZoneTransfers {
       TransferProgress progress, InstantSource clock) throws TransferException {
     return axfr(new AxfrClient(zone, primary, limits, clock, System::nanoTime), zone, primary,
         progress);
+  }
+
+  /**
+   * Runs an IXFR and logs it like an AXFR. Every failure means "use AXFR instead".
+   */
+  static IxfrClient.Result ixfr(IxfrClient client, Name zone, Primary primary)
+      throws TransferException {
+    String key = primary.key().map(k -> ", key " + k.name()).orElse("");
+    String remote = Primary.format(primary.address());
+    LOG.info("zone {}: IXFR, incoming, remote {}{}, started", zone, remote, key);
+    IxfrClient.Result r;
+    try {
+      r = client.run(AxfrClient.Progress.NONE);
+    } catch (TransferException e) {
+      LOG.warn("zone {}: IXFR, incoming, remote {}{}, failed, {}; falling back to AXFR", zone,
+          remote, key, e.reason());
+      throw e;
+    }
+    String what;
+    if (r.outcome() instanceof IxfrStream.Result.Incremental i) {
+      what = i.deltas().size() + " deltas, serial " + i.deltas().get(0).from() + " -> "
+          + i.zone().serial();
+    } else if (r.outcome() instanceof IxfrStream.Result.Full f) {
+      what = "AXFR-style answer, serial " + f.zone().serial();
+    } else {
+      what = "up to date";
+    }
+    LOG.info(String.format(Locale.ROOT,
+        "zone %s: IXFR, incoming, remote %s%s, finished, %.2f s, %d messages, %d records,"
+            + " %d bytes, %s",
+        zone, remote, key, r.duration().toNanos() / 1e9, r.messages(), r.records(), r.bytes(),
+        what));
+    return r;
   }
 
   static Result axfr(AxfrClient client, Name zone, Primary primary, TransferProgress progress)

@@ -16,12 +16,23 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+import org.zonesync.api.SerialNumber;
 import org.zonesync.api.TsigKey;
+import org.zonesync.api.ZoneDelta;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.core.internal.wire.MessageReader;
+import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.core.internal.wire.TcpMessageInput;
 import org.zonesync.core.internal.xfr.AxfrWriter;
+import org.zonesync.core.internal.xfr.IxfrWriter;
 import org.zonesync.core.internal.zone.CompactZone;
+import org.zonesync.core.internal.zone.WireDelta;
 import org.zonesync.tsig.Tsig;
 import org.zonesync.tsig.TsigKeyring;
 import org.zonesync.tsig.TsigRequestVerifier;
@@ -29,13 +40,18 @@ import org.zonesync.tsig.TsigStreamSigner;
 import org.zonesync.tsig.VerifiedRequest;
 
 /**
- * A scriptable AXFR primary on 127.0.0.1, port 0, that answers every query with the zone it was
- * given, spoiled as its {@link FaultPolicy} says (STYLE.md section 8; TESTPLAN harness 1).
- * Each connection is served on its own daemon thread; {@link #close()} ends them all.
+ * A scriptable AXFR and IXFR primary on 127.0.0.1, port 0, that answers every query from the
+ * versions it was given, spoiled as its {@link FaultPolicy} says (STYLE.md section 8; TESTPLAN
+ * harness 1). AXFR serves the newest version. IXFR (RFC 1995) reads the client's serial from
+ * the SOA in the query's authority section: the newest serial or a newer one gets the single
+ * SOA; an older version in the history gets the deltas to the newest (one per version step, or
+ * one condensed delta, computed with {@link CompactZone#diff}); an unknown serial gets the
+ * AXFR-style answer. Each connection is served on its own daemon thread; {@link #close()} ends
+ * them all.
  */
 public final class FakePrimary implements AutoCloseable {
 
-  /** How the answer is spoiled. */
+  /** How the answer is spoiled. The message faults apply to AXFR and IXFR answers alike. */
   public enum FaultPolicy {
     /** A correct answer. */
     NONE,
@@ -54,24 +70,56 @@ public final class FakePrimary implements AutoCloseable {
     /** Answers REFUSED. */
     REFUSED,
     /** Answers correctly but never signs. */
-    UNSIGNED
+    UNSIGNED,
+    /** Answers IXFR with NOTIMP (unsigned, as an error answer may be); serves AXFR. */
+    IXFR_NOTIMP,
+    /** Answers IXFR with the question and no answer records, signed when the query was. */
+    IXFR_EMPTY,
+    /**
+     * Leaves out the first delta the client needs, so the chain does not start at its serial
+     * (the client must be at least two versions behind).
+     */
+    SERIAL_GAP,
+    /** Answers every IXFR with the whole newest version (RFC 1995 section 4 allows it). */
+    IXFR_AXFR_STYLE,
+    /** The first delta also deletes a record that no version has: not exact (TESTPLAN B12). */
+    NOT_EXACT
   }
 
+  /** The record {@link FaultPolicy#NOT_EXACT} deletes; it is in no test zone. */
+  public static final String NOT_EXACT_OWNER = "not-there";
+
   private final ServerSocket server;
-  private final CompactZone zone;
+  private final List<CompactZone> versions;
+  private final List<WireDelta> steps;
   private final @Nullable TsigKey key;
   private final FaultPolicy policy;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger axfrQueries = new AtomicInteger();
+  private final AtomicInteger ixfrQueries = new AtomicInteger();
   private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile int cutAt;
   private volatile int stallAfter = 1;
   private volatile long dripMillis = 50;
   private volatile int messageSize = 65535;
+  private volatile boolean condensed;
 
-  private FakePrimary(ZoneSnapshot zone, @Nullable TsigKey key, FaultPolicy policy)
-      throws IOException {
-    this.zone = (CompactZone) zone;
+  private FakePrimary(List<? extends ZoneSnapshot> versions, @Nullable TsigKey key,
+      FaultPolicy policy) throws IOException {
+    if (versions.isEmpty()) {
+      throw new IllegalArgumentException("no zone version");
+    }
+    List<CompactZone> v = new ArrayList<>();
+    for (ZoneSnapshot z : versions) {
+      v.add((CompactZone) z);
+    }
+    this.versions = List.copyOf(v);
+    List<WireDelta> d = new ArrayList<>();
+    for (int i = 1; i < v.size(); i++) {
+      d.add(CompactZone.diff(v.get(i - 1), v.get(i)));
+    }
+    this.steps = List.copyOf(d);
     this.key = key;
     this.policy = policy;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -91,7 +139,22 @@ public final class FakePrimary implements AutoCloseable {
    */
   public static FakePrimary start(ZoneSnapshot zone, @Nullable TsigKey key, FaultPolicy policy)
       throws IOException {
-    return new FakePrimary(zone, key, policy);
+    return new FakePrimary(List.of(zone), key, policy);
+  }
+
+  /**
+   * Starts a primary with a history for IXFR.
+   *
+   * @param versions the versions, oldest first, each as built by {@link Zones#of}; serials
+   *     increasing (RFC 1982); the last is the current one
+   * @param key the key requests must be signed with and answers are signed with, or null
+   * @param policy the fault
+   * @return the running primary
+   * @throws IOException if it cannot bind
+   */
+  public static FakePrimary withHistory(List<? extends ZoneSnapshot> versions,
+      @Nullable TsigKey key, FaultPolicy policy) throws IOException {
+    return new FakePrimary(versions, key, policy);
   }
 
   /** Sets where {@link FaultPolicy#DISCONNECT_MID_STREAM} cuts, in bytes of the framed stream. */
@@ -118,6 +181,12 @@ public final class FakePrimary implements AutoCloseable {
     return this;
   }
 
+  /** Makes IXFR answers carry one condensed delta instead of one per version step. */
+  public FakePrimary condensed(boolean on) {
+    this.condensed = on;
+    return this;
+  }
+
   /** Returns the address to transfer from. */
   public InetSocketAddress address() {
     return (InetSocketAddress) server.getLocalSocketAddress();
@@ -128,17 +197,31 @@ public final class FakePrimary implements AutoCloseable {
     return connections.get();
   }
 
+  /** Returns how many AXFR queries were received. */
+  public int axfrQueries() {
+    return axfrQueries.get();
+  }
+
+  /** Returns how many IXFR queries were received. */
+  public int ixfrQueries() {
+    return ixfrQueries.get();
+  }
+
   /** Returns how many accepted connections are still open on this side. */
   public long openConnections() {
     return sockets.stream().filter(s -> !s.isClosed()).count();
   }
 
   /**
-   * Returns the framed answer this primary sends to an unsigned query with {@code id} (for
+   * Returns the framed answer this primary sends to an unsigned AXFR query with {@code id} (for
    * tests that replay it without a socket).
    */
   public byte[] framedAnswer(int id) throws IOException {
-    return encode(id, zone.origin().toWire(), null);
+    return frame(spoil(axfr(id, newest().origin().toWire(), Type.AXFR, null)));
+  }
+
+  private CompactZone newest() {
+    return versions.get(versions.size() - 1);
   }
 
   private void acceptLoop() {
@@ -170,25 +253,36 @@ public final class FakePrimary implements AutoCloseable {
       r.reset(query, 0, len);
       r.next();
       byte[] qname = Arrays.copyOf(r.owner(), r.ownerLength());
+      int qtype = r.type();
+      (qtype == Type.IXFR ? ixfrQueries : axfrQueries).incrementAndGet();
+      long clientSerial = -1;
+      while (r.next()) {
+        if (r.section() == MessageReader.SECTION_AUTHORITY && r.type() == Type.SOA) {
+          int p = r.rdataLength() - 20;
+          byte[] rd = r.rdata();
+          clientSerial = ((rd[p] & 0xFFL) << 24) | ((rd[p + 1] & 0xFF) << 16)
+              | ((rd[p + 2] & 0xFF) << 8) | (rd[p + 3] & 0xFF);
+        }
+      }
       VerifiedRequest verified = null;
       int at = Tsig.locate(query, 0, len);
       if (at >= 0 && key != null) {
         verified = TsigRequestVerifier.verify(TsigKeyring.of(key), query, 0, len, at,
             InstantSource.system());
       }
-      if (policy == FaultPolicy.REFUSED) {
-        byte[] refused = Arrays.copyOf(query, len);
-        refused[2] |= (byte) 0x80;
-        refused[3] = (byte) ((refused[3] & 0xF0) | 5);
-        if (at >= 0) {
-          refused[11]--; // the request's TSIG record is not echoed
-        }
-        frame(out, refused, at >= 0 ? at : len);
+      if (policy == FaultPolicy.REFUSED
+          || (policy == FaultPolicy.IXFR_NOTIMP && qtype == Type.IXFR)) {
+        error(out, query, len, at, policy == FaultPolicy.REFUSED ? Rcode.REFUSED : Rcode.NOTIMP);
         return;
       }
-      byte[] framed = encode(r.id(), qname,
-          policy == FaultPolicy.UNSIGNED ? null : verified);
-      send(out, framed);
+      if (qtype == Type.IXFR && clientSerial < 0) {
+        error(out, query, len, at, Rcode.FORMERR); // RFC 1995 section 3: the SOA is required
+        return;
+      }
+      VerifiedRequest signing = policy == FaultPolicy.UNSIGNED ? null : verified;
+      List<byte[]> messages = qtype == Type.IXFR ? ixfr(r.id(), qname, clientSerial, signing)
+          : axfr(r.id(), qname, Type.AXFR, signing);
+      send(out, frame(spoil(messages)));
       if (policy == FaultPolicy.STALL) {
         closed.await();
       }
@@ -197,14 +291,97 @@ public final class FakePrimary implements AutoCloseable {
     }
   }
 
-  private byte[] encode(int id, byte[] qname, @Nullable VerifiedRequest verified)
+  /** The request, turned into an unsigned error answer (its TSIG record is not echoed). */
+  private static void error(OutputStream out, byte[] query, int len, int tsigAt, int rcode)
       throws IOException {
-    TsigStreamSigner signer = verified == null ? null
+    byte[] answer = Arrays.copyOf(query, len);
+    answer[2] |= (byte) 0x80;
+    answer[3] = (byte) ((answer[3] & 0xF0) | rcode);
+    if (tsigAt >= 0) {
+      answer[11]--;
+    }
+    int n = tsigAt >= 0 ? tsigAt : len;
+    out.write(n >>> 8);
+    out.write(n);
+    out.write(answer, 0, n);
+    out.flush();
+  }
+
+  private @Nullable TsigStreamSigner signer(@Nullable VerifiedRequest verified) {
+    return verified == null ? null
         : new TsigStreamSigner(verified.key(), verified.mac(), InstantSource.system());
-    AxfrWriter writer = new AxfrWriter(messageSize, signer,
+  }
+
+  private List<byte[]> axfr(int id, byte[] qname, int qtype, @Nullable VerifiedRequest verified)
+      throws IOException {
+    AxfrWriter writer = new AxfrWriter(messageSize, signer(verified),
         verified == null ? null : verified.key());
     List<byte[]> messages = new ArrayList<>();
-    writer.write(zone, id, qname, (m, n) -> messages.add(Arrays.copyOf(m, n)));
+    writer.write(newest(), id, qname, qtype, (m, n) -> messages.add(Arrays.copyOf(m, n)));
+    return messages;
+  }
+
+  private List<byte[]> ixfr(int id, byte[] qname, long clientSerial,
+      @Nullable VerifiedRequest verified) throws IOException {
+    if (policy == FaultPolicy.IXFR_AXFR_STYLE) {
+      return axfr(id, qname, Type.IXFR, verified);
+    }
+    List<byte[]> messages = new ArrayList<>();
+    TsigStreamSigner signer = signer(verified);
+    if (policy == FaultPolicy.IXFR_EMPTY) {
+      MessageWriter w = new MessageWriter(65535);
+      w.start(id, MessageWriter.FLAG_QR | MessageWriter.FLAG_AA, 65535 - 1024);
+      w.question(qname, 0, qname.length, Type.IXFR, DClass.IN);
+      int n = w.finish();
+      if (signer != null) {
+        n = signer.sign(w.buffer(), 0, n);
+      }
+      messages.add(Arrays.copyOf(w.buffer(), n));
+      return messages;
+    }
+    IxfrWriter writer = new IxfrWriter(messageSize, signer,
+        verified == null ? null : verified.key());
+    CompactZone newest = newest();
+    SerialNumber client = SerialNumber.of(clientSerial);
+    if (!newest.serial().isNewerThan(client)) {
+      writer.writeUpToDate(newest, id, qname, (m, n) -> messages.add(Arrays.copyOf(m, n)));
+      return messages;
+    }
+    int from = -1;
+    for (int i = 0; i < versions.size() - 1; i++) {
+      if (versions.get(i).soa().getSerial() == clientSerial) {
+        from = i;
+      }
+    }
+    if (from < 0) {
+      return axfr(id, qname, Type.IXFR, verified); // not in our history: AXFR-style
+    }
+    List<WireDelta> deltas = new ArrayList<>(condensed
+        ? List.of(CompactZone.diff(versions.get(from), newest))
+        : steps.subList(from, steps.size()));
+    if (policy == FaultPolicy.SERIAL_GAP && deltas.size() > 1) {
+      deltas.remove(0);
+    }
+    if (policy == FaultPolicy.NOT_EXACT) {
+      deltas.set(0, withBogusDelete(newest.origin(), deltas.get(0)));
+    }
+    writer.writeWire(deltas, id, qname, (m, n) -> messages.add(Arrays.copyOf(m, n)));
+    return messages;
+  }
+
+  private static WireDelta withBogusDelete(Name origin, WireDelta d) {
+    ZoneDelta z = d.toZoneDelta();
+    List<Record> deleted = new ArrayList<>(z.deleted());
+    try {
+      deleted.add(new ARecord(Name.concatenate(Name.fromString(NOT_EXACT_OWNER), origin),
+          DClass.IN, 300, InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1})));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return WireDelta.of(origin, new ZoneDelta(z.fromSoa(), z.toSoa(), deleted, z.added()));
+  }
+
+  private List<byte[]> spoil(List<byte[]> messages) {
     if (policy == FaultPolicy.WRONG_ID && messages.size() > 1) {
       messages.get(1)[0] ^= 0x01;
     }
@@ -215,11 +392,15 @@ public final class FakePrimary implements AutoCloseable {
     if (policy == FaultPolicy.MISSING_FINAL_SOA) {
       messages.remove(messages.size() - 1);
     }
+    return messages;
+  }
+
+  private static byte[] frame(List<byte[]> messages) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] m : messages) {
       out.write(m.length >>> 8);
       out.write(m.length);
-      out.write(m);
+      out.writeBytes(m);
     }
     return out.toByteArray();
   }
@@ -245,13 +426,6 @@ public final class FakePrimary implements AutoCloseable {
       }
       default -> out.write(framed);
     }
-    out.flush();
-  }
-
-  private static void frame(OutputStream out, byte[] m, int len) throws IOException {
-    out.write(len >>> 8);
-    out.write(len);
-    out.write(m, 0, len);
     out.flush();
   }
 

@@ -215,7 +215,7 @@ public final class AxfrStream {
   }
 
   /** Meta and query-only types (RFC 6895 section 3.1: 128-255 are Q/meta; OPT is 41). */
-  private static boolean isMeta(int type) {
+  static boolean isMeta(int type) {
     return type == Type.OPT || (type >= 128 && type <= 255) || type == 0;
   }
 
@@ -296,7 +296,7 @@ public final class AxfrStream {
         records, zone, remote);
   }
 
-  private static String describe(byte[] wire, int len) {
+  static String describe(byte[] wire, int len) {
     try {
       return new Name(java.util.Arrays.copyOf(wire, len)).toString();
     } catch (java.io.IOException e) {

@@ -4,14 +4,10 @@ package org.zonesync.core.internal.xfr;
 import java.io.IOException;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Type;
 import org.zonesync.api.TsigKey;
-import org.zonesync.core.internal.wire.MessageReader;
-import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.ZoneCursor;
-import org.zonesync.tsig.Tsig;
 import org.zonesync.tsig.TsigStreamSigner;
 
 /**
@@ -36,16 +32,7 @@ public final class AxfrWriter {
     void message(byte[] buf, int len) throws IOException;
   }
 
-  /** Flags of every answer message: QR and AA set, opcode QUERY, rcode NOERROR. */
-  private static final int ANSWER_FLAGS = 0x8400;
-
-  private final int maxMessageSize;
-  private final @Nullable TsigStreamSigner signer;
-  private final MessageWriter writer;
-  private final int limit;
-  private long messages;
-  private long records;
-  private long bytes;
+  private final AnswerPacker packer;
 
   /**
    * Creates a writer.
@@ -53,19 +40,11 @@ public final class AxfrWriter {
    * @param maxMessageSize the largest message, 512 to 65535, TSIG included
    * @param signer signs each message, or null for unsigned answers
    * @param key the signer's key (to reserve room for the TSIG record), or null
+   * @throws IllegalArgumentException if the size is out of range, or only one of signer and key
+   *     is given
    */
   public AxfrWriter(int maxMessageSize, @Nullable TsigStreamSigner signer, @Nullable TsigKey key) {
-    if (maxMessageSize < 512 || maxMessageSize > 65535) {
-      throw new IllegalArgumentException("message size must be 512..65535: " + maxMessageSize);
-    }
-    if ((signer == null) != (key == null)) {
-      throw new IllegalArgumentException("signer and key go together");
-    }
-    this.maxMessageSize = maxMessageSize;
-    this.signer = signer;
-    int reserve = key == null ? 0 : Tsig.maxRecordLength(key);
-    this.limit = maxMessageSize - reserve;
-    this.writer = new MessageWriter(maxMessageSize);
+    this.packer = new AnswerPacker(maxMessageSize, signer, key);
   }
 
   /**
@@ -78,6 +57,22 @@ public final class AxfrWriter {
    * @throws IOException if the sink fails
    */
   public void write(CompactZone zone, int id, byte[] qname, Sink sink) throws IOException {
+    write(zone, id, qname, Type.AXFR, sink);
+  }
+
+  /**
+   * Writes the whole transfer with another question type: an IXFR request answered AXFR-style
+   * (RFC 1995 section 4) echoes its IXFR question.
+   *
+   * @param zone the snapshot; it cannot change underneath, so the stream is consistent
+   * @param id the query ID to echo
+   * @param qname the query name as received (case kept), uncompressed wire form
+   * @param qtype the query type to echo, AXFR or IXFR
+   * @param sink where messages go
+   * @throws IOException if the sink fails
+   */
+  public void write(CompactZone zone, int id, byte[] qname, int qtype, Sink sink)
+      throws IOException {
     ZoneCursor c = zone.cursor();
     if (!c.next() || c.type() != Type.SOA) {
       throw new IllegalStateException("zone " + zone.origin() + " does not start with its SOA");
@@ -88,63 +83,30 @@ public final class AxfrWriter {
         c.rdataOffset() + c.rdataLength());
     long soaTtl = c.ttl();
     int soaClass = c.dclass();
-    writer.start(id, ANSWER_FLAGS, limit);
-    writer.question(qname, 0, qname.length, Type.AXFR, DClass.IN);
-    add(id, soaOwner, 0, soaOwner.length, Type.SOA, soaClass, soaTtl, soaRdata, 0,
+    packer.begin(id, qname, qtype);
+    packer.add(soaOwner, 0, soaOwner.length, Type.SOA, soaClass, soaTtl, soaRdata, 0,
         soaRdata.length, sink);
     while (c.next()) {
-      add(id, c.ownerArray(), c.ownerOffset(), c.ownerLength(), c.type(), c.dclass(), c.ttl(),
+      packer.add(c.ownerArray(), c.ownerOffset(), c.ownerLength(), c.type(), c.dclass(), c.ttl(),
           c.rdataArray(), c.rdataOffset(), c.rdataLength(), sink);
     }
-    add(id, soaOwner, 0, soaOwner.length, Type.SOA, soaClass, soaTtl, soaRdata, 0,
+    packer.add(soaOwner, 0, soaOwner.length, Type.SOA, soaClass, soaTtl, soaRdata, 0,
         soaRdata.length, sink);
-    flush(sink);
-  }
-
-  private void add(int id, byte[] owner, int ownerOff, int ownerLen, int type, int dclass,
-      long ttl, byte[] rdata, int rdOff, int rdLen, Sink sink) throws IOException {
-    if (writer.record(MessageReader.SECTION_ANSWER, owner, ownerOff, ownerLen, type, dclass, ttl,
-        rdata, rdOff, rdLen)) {
-      records++;
-      return;
-    }
-    if (writer.recordCount() == 0) {
-      throw new IOException("record of " + (ownerLen + rdLen + 10)
-          + " bytes does not fit in a message of " + maxMessageSize + " bytes");
-    }
-    flush(sink);
-    writer.start(id, ANSWER_FLAGS, limit);
-    if (!writer.record(MessageReader.SECTION_ANSWER, owner, ownerOff, ownerLen, type, dclass,
-        ttl, rdata, rdOff, rdLen)) {
-      throw new IOException("record of " + (ownerLen + rdLen + 10)
-          + " bytes does not fit in a message of " + maxMessageSize + " bytes");
-    }
-    records++;
-  }
-
-  private void flush(Sink sink) throws IOException {
-    int len = writer.finish();
-    byte[] buf = writer.buffer();
-    if (signer != null) {
-      len = signer.sign(buf, 0, len);
-    }
-    messages++;
-    bytes += len + 2L;
-    sink.message(buf, len);
+    packer.end(sink);
   }
 
   /** Returns the messages written. */
   public long messages() {
-    return messages;
+    return packer.messages();
   }
 
   /** Returns the records written, both SOAs included. */
   public long records() {
-    return records;
+    return packer.records();
   }
 
   /** Returns the bytes written, with two length octets per message. */
   public long bytes() {
-    return bytes;
+    return packer.bytes();
   }
 }

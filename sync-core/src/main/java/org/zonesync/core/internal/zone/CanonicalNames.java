@@ -113,13 +113,45 @@ final class CanonicalNames {
     private final int[] starts1 = new int[MAX_LABELS];
     private final int[] starts2 = new int[MAX_LABELS];
 
+    private byte[] key = new byte[0];
+    private int keyOff;
+    private int keyLen;
+    private int keyLabels = -1;
+
     /** Returns negative, zero or positive as name a sorts before, with or after name b. */
     int compare(byte[] a, int ao, int al, byte[] b, int bo, int bl) {
+      keyLabels = -1; // starts2 is about to hold b's labels
       if (al == bl && Arrays.equals(a, ao, ao + al, b, bo, bo + bl)) {
         return 0;
       }
+      return compareLabels(a, ao, b, labelStarts(b, bo, starts2));
+    }
+
+    /**
+     * Fixes name b for the following {@link #compareToKey} calls, which then skip its label walk:
+     * a search compares one name with many. {@link #compare} forgets the key.
+     */
+    void setKey(byte[] b, int off, int len) {
+      key = b;
+      keyOff = off;
+      keyLen = len;
+      keyLabels = labelStarts(b, off, starts2);
+    }
+
+    /** Compares name a with the name given to {@link #setKey}, as {@link #compare} would. */
+    int compareToKey(byte[] a, int ao, int al) {
+      if (keyLabels < 0) {
+        throw new IllegalStateException("no key set since the last compare");
+      }
+      if (al == keyLen && Arrays.equals(a, ao, ao + al, key, keyOff, keyOff + keyLen)) {
+        return 0;
+      }
+      return compareLabels(a, ao, key, keyLabels);
+    }
+
+    /** Compares labels from the right; b's label starts are in starts2, nb of them. */
+    private int compareLabels(byte[] a, int ao, byte[] b, int nb) {
       int na = labelStarts(a, ao, starts1);
-      int nb = labelStarts(b, bo, starts2);
       int common = Math.min(na, nb);
       for (int k = 1; k <= common; k++) {
         int pa = starts1[na - k];

@@ -2,8 +2,8 @@
 package org.zonesync.core.internal.zone;
 
 /**
- * An immutable run of at most {@link #MAX_RECORDS} consecutive records of a zone, in canonical
- * order.
+ * An immutable run of consecutive records of a zone, in canonical order: {@link #MAX_RECORDS} as
+ * the builder lays them out, between {@link #MIN_KEPT} and {@link #MAX_GROWN} after deltas.
  *
  * <p>Layout, chosen so that a zone of a million records holds a few thousand objects: one arena
  * {@link #data} and two offset arrays. For record {@code i}:
@@ -19,14 +19,29 @@ package org.zonesync.core.internal.zone;
  *
  * <p>Consecutive records with the same owner octets share one owner copy. The class is not
  * stored: every record of a zone has the zone's class. A chunk is self-contained (its first
- * record always has its own owner copy), so a later copy-on-write delta can replace only the
- * chunks it touches; the root array of chunks is searched with each chunk's first record as its
+ * record always has its own owner copy), so a copy-on-write delta replaces only the chunks it
+ * touches (see {@link DeltaApplier}); the root array of chunks is searched with each chunk's first record as its
  * key.
  */
 final class Chunk {
 
-  /** Most records per chunk: small enough that replacing one chunk is cheap. */
+  /**
+   * Records per chunk as the builder lays them out, and the size a delta splits an overgrown run
+   * into: small enough that replacing one chunk is cheap.
+   */
   static final int MAX_RECORDS = 256;
+
+  /**
+   * Most records a delta lets a chunk grow to before splitting it. Twice the laid-out size, so
+   * that a chunk that gained one record is not split at once and split halves have room to grow.
+   */
+  static final int MAX_GROWN = 2 * MAX_RECORDS;
+
+  /**
+   * A chunk that a delta leaves with fewer records than this is merged with the next one, so that
+   * deletions cannot leave a root array of near-empty chunks. Only the last chunk may be smaller.
+   */
+  static final int MIN_KEPT = MAX_RECORDS / 4;
 
   /** The arena. Never modified after construction. */
   final byte[] data;
@@ -75,6 +90,11 @@ final class Chunk {
   int rdataLength(int i) {
     int p = rec[i] + 6;
     return ((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF);
+  }
+
+  /** Offset just past record {@code i}'s rdata. */
+  int recordEnd(int i) {
+    return rdataOffset(i) + rdataLength(i);
   }
 
   /** Approximate heap held by this chunk (64-bit JVM, compressed references). */

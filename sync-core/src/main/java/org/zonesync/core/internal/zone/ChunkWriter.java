@@ -6,17 +6,33 @@ import java.util.Arrays;
 /**
  * Fills one {@link Chunk} at a time from records given in canonical order; reuses its buffers
  * between chunks, so the only allocations are the exact-size arrays of each finished chunk.
+ *
+ * <p>A record whose owner octets equal the previous record's shares that owner copy, whether it
+ * came through {@link #add} or {@link #copy}, so rewritten chunks keep the builder's layout.
  */
 final class ChunkWriter {
   private byte[] buf = new byte[16 * 1024];
   private int used;
-  private final int[] rec = new int[Chunk.MAX_RECORDS];
-  private final int[] owner = new int[Chunk.MAX_RECORDS];
+  private final int capacity;
+  private final int[] rec;
+  private final int[] owner;
   private int n;
   private int lastOwner = -1;
 
+  /** A writer for chunks of up to {@link Chunk#MAX_RECORDS} records, as the builder makes. */
+  ChunkWriter() {
+    this(Chunk.MAX_RECORDS);
+  }
+
+  /** A writer for chunks of up to {@code capacity} records. */
+  ChunkWriter(int capacity) {
+    this.capacity = capacity;
+    this.rec = new int[capacity];
+    this.owner = new int[capacity];
+  }
+
   boolean isFull() {
-    return n == Chunk.MAX_RECORDS;
+    return n == capacity;
   }
 
   boolean isEmpty() {
@@ -52,6 +68,42 @@ final class ChunkWriter {
     buf[used++] = (byte) rl;
     System.arraycopy(rd, ro, buf, used, rl);
     used += rl;
+  }
+
+  /**
+   * Appends records {@code [from, to)} of {@code c}; the caller makes sure they fit.
+   *
+   * <p>The first record goes through {@link #add}, which decides whether it shares the previous
+   * owner copy. The rest are one block copy plus offset fix-ups: in a chunk every owner copy lies
+   * just before the first record that uses it, and a record either has its own copy or shares its
+   * predecessor's, so the octets after the first record hold all the others need, except the
+   * first record's owner, which they map to its new copy.
+   */
+  void copy(Chunk c, int from, int to) {
+    if (from >= to) {
+      return;
+    }
+    byte[] d = c.data;
+    add(d, c.ownerOffset(from), c.ownerLength(from), c.type(from), c.ttl(from),
+        d, c.rdataOffset(from), c.rdataLength(from));
+    if (to - from == 1) {
+      return;
+    }
+    int srcStart = c.recordEnd(from);
+    int len = c.recordEnd(to - 1) - srcStart;
+    ensure(len);
+    System.arraycopy(d, srcStart, buf, used, len);
+    int shift = used - srcStart;
+    int firstOwner = c.owner[from];
+    int firstOwnerHere = lastOwner;
+    for (int k = from + 1; k < to; k++) {
+      int o = c.owner[k];
+      owner[n] = o == firstOwner ? firstOwnerHere : o + shift;
+      rec[n] = c.rec[k] + shift;
+      n++;
+    }
+    lastOwner = owner[n - 1];
+    used += len;
   }
 
   /** Returns the filled chunk with exact-size arrays and starts a new one. */

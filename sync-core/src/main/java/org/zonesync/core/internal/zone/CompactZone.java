@@ -21,7 +21,8 @@ import org.zonesync.api.ZoneSnapshot;
  *
  * <p>Records live in wire form in a root array of {@link Chunk}s, in canonical order (RFC 4034
  * section 6); dnsjava {@link Record}s are made only when {@link #lookup}, {@link #iterator()} or
- * {@link #writeMasterFile} asks for them. Made by {@link CompactZoneBuilder}.
+ * {@link #writeMasterFile} asks for them. Made by {@link CompactZoneBuilder}, or from another
+ * version by {@link #apply(WireDelta, boolean, int, int)}, which shares the untouched chunks.
  *
  * <p>Thread-safe without locks: every field is final and no array is modified after
  * construction, so a zone published through any safe publication (such as an {@code
@@ -36,22 +37,34 @@ public final class CompactZone implements ZoneSnapshot {
   private final int soaChunk;
   private final int soaIndex;
   private final SOARecord soa;
+  private final long ignored;
   /** Content hash, 0 until first computed; a benign race, as in {@link String#hashCode()}. */
   private int hash;
 
   CompactZone(Name origin, int dclass, Chunk[] chunks, int soaChunk, int soaIndex) {
+    this(origin, dclass, chunks, soaChunk, soaIndex, countOf(chunks), 0);
+  }
+
+  /** A zone whose record count is known, as after a delta; {@code ignored} as reported. */
+  CompactZone(Name origin, int dclass, Chunk[] chunks, int soaChunk, int soaIndex, long count,
+      long ignored) {
     this.origin = origin;
     this.originWire = origin.toWire();
     this.dclass = dclass;
     this.chunks = chunks;
+    this.count = count;
+    this.ignored = ignored;
+    this.soaChunk = soaChunk;
+    this.soaIndex = soaIndex;
+    this.soa = (SOARecord) recordAt(chunks[soaChunk], soaIndex, null);
+  }
+
+  private static long countOf(Chunk[] chunks) {
     long n = 0;
     for (Chunk c : chunks) {
       n += c.size();
     }
-    this.count = n;
-    this.soaChunk = soaChunk;
-    this.soaIndex = soaIndex;
-    this.soa = (SOARecord) recordAt(chunks[soaChunk], soaIndex, null);
+    return n;
   }
 
   @Override
@@ -312,6 +325,81 @@ public final class CompactZone implements ZoneSnapshot {
       b += c.retainedBytes();
     }
     return b;
+  }
+
+  /**
+   * Returns a new zone with the delta applied, copy-on-write: this zone is unchanged and the new
+   * one shares every chunk the delta does not touch. Costs O(delta &middot; log n) for locating
+   * the records, plus rewriting the touched chunks (a few hundred records each) and copying the
+   * root array of chunk references (n / 256 of them).
+   *
+   * <p>Exact by default, as RFC 1995 section 4 and BIND require: {@code delta.from()} must be this
+   * zone's serial and the from-SOA rdata must equal this zone's SOA rdata; every deleted record
+   * must exist (owner ignoring case, type, class and rdata octets; TTL ignored) and every added
+   * record must not exist once the deletions are done. With {@code lenient}, missing deletions and
+   * present additions are skipped instead and counted in the new zone's {@link
+   * #ignoredDeltaRecords()}, as Knot's {@code ixfr-benevolent} does.
+   *
+   * <p>Added records get the checks {@link CompactZoneBuilder#build()} makes (in zone, zone
+   * class, data type, parsable rdata) and the given limits, at the names that gained records. The
+   * new SOA is the to-SOA, with the delta's {@link WireDelta#origin()} as owner. Whether the apex
+   * still has NS records is not checked here.
+   *
+   * @param delta the delta
+   * @param lenient whether to skip missing deletions and present additions
+   * @param maxRecordsPerRRset most records in one RRset, 0 for no limit
+   * @param maxTypesPerName most distinct types at one name, 0 for no limit
+   * @return the new zone
+   * @throws ZoneContentException if the delta does not apply: {@link
+   *     ZoneContentException.Reason#OUT_OF_SYNC} ("IXFR out of sync: expected serial X, got Y"),
+   *     {@link ZoneContentException.Reason#NOT_EXACT}, {@link
+   *     ZoneContentException.Reason#SERIAL_NOT_NEWER}, or the builder's reasons for added records
+   * @throws IllegalArgumentException if a limit is negative
+   */
+  public CompactZone apply(WireDelta delta, boolean lenient, int maxRecordsPerRRset,
+      int maxTypesPerName) throws ZoneContentException {
+    Objects.requireNonNull(delta, "delta");
+    return new DeltaApplier(this, delta, lenient).apply(maxRecordsPerRRset, maxTypesPerName);
+  }
+
+  /**
+   * Returns the exact difference between two versions (BIND's ixfr-from-differences), such that
+   * {@code from.apply(diff(from, to), false, 0, 0)} is content-equal to {@code to}. The SOAs are
+   * the two zones'; the owner of both is {@code to}'s SOA owner. A record whose only change is its
+   * TTL or the case of its owner is deleted and added again. Costs one merge walk over the two
+   * canonical orders, skipping chunks the two zones share.
+   *
+   * @param from the older version
+   * @param to the newer version
+   * @return the delta from {@code from} to {@code to}
+   * @throws IllegalArgumentException if the zones have different origins or classes, or the
+   *     serial of {@code to} is not newer (RFC 1982) than that of {@code from}
+   */
+  public static WireDelta diff(CompactZone from, CompactZone to) {
+    return ZoneDiff.diff(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"));
+  }
+
+  /**
+   * Returns how many records of the delta that made this zone were skipped by a lenient {@link
+   * #apply}: deletions of missing records plus additions of present ones. 0 for a built zone and
+   * after an exact apply.
+   *
+   * @return the count
+   */
+  public long ignoredDeltaRecords() {
+    return ignored;
+  }
+
+  byte[] originWire() {
+    return originWire;
+  }
+
+  int soaChunk() {
+    return soaChunk;
+  }
+
+  int soaIndex() {
+    return soaIndex;
   }
 
   /** The chunks, in order; for copy-on-write updates in this package. Do not modify. */

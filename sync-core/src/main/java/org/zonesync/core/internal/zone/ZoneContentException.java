@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.xbill.DNS.Name;
 
 /**
- * The records given to a {@link CompactZoneBuilder} do not form a loadable zone.
+ * The records given to a {@link CompactZoneBuilder} do not form a loadable zone, or a {@link
+ * WireDelta} does not apply to a {@link CompactZone}.
  *
  * <p>A transfer that ends in this exception must not be applied: the caller keeps serving the
  * previous zone and reports the transfer as malformed (DESIGN invariant "applied completely or
@@ -34,7 +35,16 @@ public final class ZoneContentException extends Exception {
     /** A name has more distinct types than allowed. */
     TOO_MANY_TYPES,
     /** A record's rdata does not parse for its type. */
-    MALFORMED_RDATA
+    MALFORMED_RDATA,
+    /**
+     * A delta does not start at the zone's version: its from-SOA serial or rdata differs from the
+     * zone's SOA (RFC 1995 section 4).
+     */
+    OUT_OF_SYNC,
+    /** A delta's to-serial is not newer than its from-serial (RFC 1982). */
+    SERIAL_NOT_NEWER,
+    /** A delta is not exact: it deletes a record the zone lacks or adds one it has. */
+    NOT_EXACT
   }
 
   private final Reason reason;
@@ -63,7 +73,7 @@ public final class ZoneContentException extends Exception {
   }
 
   /**
-   * Returns the apex of the zone being built.
+   * Returns the apex of the zone being built or updated.
    *
    * @return the zone
    */

@@ -29,6 +29,20 @@ final class CanonicalNamesTest {
     assertEquals(Integer.signum(a.compareTo(b)), Integer.signum(compare(a, b)), a + " vs " + b);
   }
 
+  /** Comparing against a fixed key gives what compare gives, and a compare drops the key. */
+  @Property
+  void compareToKey_agreesWithCompare(@ForAll("names") Name a, @ForAll("names") Name b) {
+    byte[] x = a.toWire();
+    byte[] y = b.toWire();
+    CanonicalNames.Order o = new CanonicalNames.Order();
+    o.setKey(y, 0, y.length);
+    assertEquals(Integer.signum(a.compareTo(b)), Integer.signum(o.compareToKey(x, 0, x.length)));
+    assertEquals(Integer.signum(a.compareTo(a)), Integer.signum(o.compare(x, 0, x.length,
+        x, 0, x.length)));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> o.compareToKey(x, 0, x.length));
+  }
+
   @Provide
   Arbitrary<Name> names() {
     return ZoneTestData.nameWire(name("Ex.com.").toWire()).map(w -> {

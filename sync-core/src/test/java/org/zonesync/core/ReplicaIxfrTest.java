@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.zonesync.core.AxfrClientTest.KEY;
+import static org.zonesync.core.AxfrClientTest.ZONE;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.zonesync.api.Primary;
+import org.zonesync.api.ReplicaEvent;
+import org.zonesync.api.TransferKind;
+import org.zonesync.api.TransferOutcome;
+import org.zonesync.api.ZoneReplica;
+import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.core.FakePrimary.FaultPolicy;
+import org.zonesync.core.ZoneSyncTest.RecordingListener;
+import org.zonesync.journal.MemoryReplicaStore;
+
+/** The replica asks for IXFR when it holds a version, journals deltas, and falls back to AXFR. */
+final class ReplicaIxfrTest {
+
+  static ZoneSnapshot v(long serial, int hosts) {
+    return ZoneSyncTest.version(serial, hosts);
+  }
+
+  static ZoneReplica replica(ZoneSync sync, FakePrimary p, boolean fromDifferences)
+      throws Exception {
+    return sync.addSecondary(SecondaryZone.builder(ZONE).primary(Primary.of(p.address(), KEY))
+        .ixfrFromDifferences(fromDifferences).build());
+  }
+
+  @Test
+  void heldVersion_isUpdatedByIxfr_andTheDeltasAreJournaled() throws Exception {
+    List<ZoneSnapshot> versions = List.of(v(1, 40), v(2, 45), v(3, 43));
+    MemoryReplicaStore store = MemoryReplicaStore.create();
+    store.replace(versions.get(0));
+    RecordingListener events = new RecordingListener();
+    try (FakePrimary p = FakePrimary.withHistory(versions, KEY, FaultPolicy.NONE);
+        ZoneSync sync = ZoneSync.builder().storage(store).listener(events).build()) {
+      ZoneReplica r = replica(sync, p, false);
+      TransferOutcome o = r.refresh().get(30, TimeUnit.SECONDS);
+      assertInstanceOf(TransferOutcome.Incremental.class, o);
+      assertEquals(versions.get(2), r.snapshot());
+      assertEquals(0, p.axfrQueries());
+      assertEquals(2, store.deltasSince(ZONE, versions.get(0).serial()).orElseThrow().size());
+      assertEquals(List.of("TransferStarted", "TransferFinished"), events.kinds().subList(0, 2));
+      ReplicaEvent.TransferFinished f = (ReplicaEvent.TransferFinished) events.events.get(1);
+      assertEquals(TransferKind.IXFR, f.stats().kind());
+    }
+  }
+
+  @Test
+  void upToDate_transfersNothing() throws Exception {
+    MemoryReplicaStore store = MemoryReplicaStore.create();
+    store.replace(v(5, 10));
+    try (FakePrimary p = FakePrimary.withHistory(List.of(v(5, 10)), KEY, FaultPolicy.NONE);
+        ZoneSync sync = ZoneSync.builder().storage(store).build()) {
+      ZoneReplica r = replica(sync, p, false);
+      assertInstanceOf(TransferOutcome.UpToDate.class, r.refresh().get(30, TimeUnit.SECONDS));
+      assertEquals(0, p.axfrQueries());
+    }
+  }
+
+  @Test
+  void everyIxfrFailure_fallsBackToAxfr_fromCleanState() throws Exception {
+    for (FaultPolicy policy : List.of(FaultPolicy.IXFR_NOTIMP, FaultPolicy.IXFR_EMPTY,
+        FaultPolicy.SERIAL_GAP, FaultPolicy.NOT_EXACT)) {
+      List<ZoneSnapshot> versions = List.of(v(1, 30), v(2, 31), v(3, 33));
+      MemoryReplicaStore store = MemoryReplicaStore.create();
+      store.replace(versions.get(0));
+      RecordingListener events = new RecordingListener();
+      try (FakePrimary p = FakePrimary.withHistory(versions, KEY, policy);
+          ZoneSync sync = ZoneSync.builder().storage(store).listener(events).build()) {
+        ZoneReplica r = replica(sync, p, false);
+        r.awaitCurrent(java.time.Duration.ofSeconds(30));
+        TransferOutcome o = r.refresh().get(30, TimeUnit.SECONDS);
+        assertEquals(versions.get(2), r.snapshot(), policy.name());
+        assertTrue(p.axfrQueries() >= 1, policy + ": no AXFR fallback");
+        List<String> kinds = events.kinds();
+        assertEquals(List.of("TransferStarted", "TransferFailed", "TransferStarted",
+            "TransferFinished"), kinds.subList(0, 4), policy.name());
+        ReplicaEvent.TransferStarted fallback = (ReplicaEvent.TransferStarted) events.events
+            .get(2);
+        assertEquals(TransferKind.AXFR, fallback.kind(), policy.name());
+        assertTrue(o instanceof TransferOutcome.UpToDate || o instanceof TransferOutcome.Full,
+            policy + ": " + o);
+        assertTrue(store.deltasSince(ZONE, versions.get(0).serial()).isEmpty(),
+            "AXFR restarts the journal");
+      }
+    }
+  }
+
+  @Test
+  void ixfrFromDifferences_journalsTheExactDiff_ofAnAxfr() throws Exception {
+    List<ZoneSnapshot> versions = List.of(v(1, 30), v(2, 34));
+    MemoryReplicaStore store = MemoryReplicaStore.create();
+    store.replace(versions.get(0));
+    try (FakePrimary p = FakePrimary.withHistory(versions, KEY, FaultPolicy.IXFR_NOTIMP);
+        ZoneSync sync = ZoneSync.builder().storage(store).build()) {
+      ZoneReplica r = replica(sync, p, true);
+      r.refresh().get(30, TimeUnit.SECONDS);
+      assertEquals(versions.get(1), r.snapshot());
+      var deltas = store.deltasSince(ZONE, versions.get(0).serial()).orElseThrow();
+      assertEquals(1, deltas.size());
+      assertEquals(versions.get(1).recordCount() - versions.get(0).recordCount(),
+          deltas.get(0).added().size() - deltas.get(0).deleted().size());
+      assertEquals(versions.get(1), StoredZones.apply(
+          (org.zonesync.core.internal.zone.CompactZone) versions.get(0), deltas.get(0)));
+    }
+  }
+}
