@@ -97,8 +97,9 @@ public final class ZoneTransfers {
     }
     String what;
     if (r.outcome() instanceof IxfrStream.Result.Incremental i) {
-      what = i.deltas().size() + " deltas, serial " + i.deltas().get(0).from() + " -> "
-          + i.zone().serial();
+      int n = i.deltas().size();
+      what = n + (n == 1 ? " delta" : " deltas") + ", serial " + i.deltas().get(0).from()
+          + " -> " + i.zone().serial();
     } else if (r.outcome() instanceof IxfrStream.Result.Full f) {
       what = "AXFR-style answer, serial " + f.zone().serial();
     } else {

@@ -362,7 +362,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
       if (endSerial != ourSerial) {
         // TESTPLAN B16: never go back; say so once
         LOG.info("zone {}: IXFR, remote {}: received serial {} from primary, {} ours ({}):"
-            + " not updating", zone, remote, theirs, theirs.isOlderThan(ours) ? "older than"
+            + " not updating", zone, org.zonesync.api.Primary.format(remote), theirs, theirs.isOlderThan(ours) ? "older than"
             : "2^31 away from", ours);
       }
       state = State.UP_TO_DATE;
@@ -376,7 +376,8 @@ public final class IxfrStream implements XfrConnection.MessageStream {
     if (soa) {
       long s = serial(reader.rdata(), reader.rdataLength());
       if (s == ourSerial) {
-        LOG.debug("zone {}: IXFR, remote {}: got incremental response", zone, remote);
+        LOG.debug("zone {}: IXFR, remote {}: got incremental response", zone,
+            org.zonesync.api.Primary.format(remote));
         state = State.IXFR_DELSOA;
         return;
       }
@@ -385,7 +386,8 @@ public final class IxfrStream implements XfrConnection.MessageStream {
         throw outOfSync(ourSerial, s);
       }
     }
-    LOG.debug("zone {}: IXFR, remote {}: got nonincremental response", zone, remote);
+    LOG.debug("zone {}: IXFR, remote {}: got nonincremental response", zone,
+        org.zonesync.api.Primary.format(remote));
     CompactZoneBuilder b = new CompactZoneBuilder(zone, limits.maxRecordsPerRRset(),
         limits.maxTypesPerName());
     byte[] first = requireNonNull(openingSoa);
@@ -496,7 +498,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
       if (ignoredRecords > 0) {
         // TESTPLAN B12: once per transfer, not once per record
         LOG.warn("zone {}: IXFR, remote {}: not exact, {} records ignored (lenient)", zone,
-            remote, ignoredRecords);
+            org.zonesync.api.Primary.format(remote), ignoredRecords);
       }
     }
     if (built.lookup(zone, Type.NS).isEmpty()) {

@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,7 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
+import org.zonesync.api.SerialNumber;
 import org.zonesync.api.TsigKey;
 import org.zonesync.api.TsigVerificationException;
 import org.zonesync.api.ZoneSnapshot;
@@ -32,6 +35,7 @@ import org.zonesync.core.internal.wire.TcpMessageInput;
 import org.zonesync.core.internal.wire.WireFormatException;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.CompactZoneBuilder;
+import org.zonesync.core.internal.zone.WireDelta;
 import org.zonesync.core.internal.zone.ZoneContentException;
 import org.zonesync.tsig.Tsig;
 import org.zonesync.tsig.TsigKeyring;
@@ -40,21 +44,30 @@ import org.zonesync.tsig.TsigStreamSigner;
 import org.zonesync.tsig.VerifiedRequest;
 
 /**
- * Answers AXFR requests read from a TCP stream: checks the request, its TSIG and the
- * (deny-by-default) policy, then writes the zone with {@link AxfrWriter}. An IXFR request gets
- * the AXFR-style answer RFC 1995 section 4 allows. Thread-safe: each connection is served by
+ * Answers AXFR and IXFR requests read from a TCP stream: checks the request, its TSIG and the
+ * (deny-by-default) policy, then writes the zone with {@link AxfrWriter}, or the deltas since
+ * the client's serial with {@link IxfrWriter} when they are in the history kept by
+ * {@link #publish} (the difference between consecutive versions); otherwise the AXFR-style
+ * answer RFC 1995 section 4 allows. Thread-safe: each connection is served by
  * its own call to {@link #serveTcp}.
  */
 public final class TransferResponder {
 
   private static final Logger LOG = Loggers.XFER_OUT;
 
-  private final ConcurrentMap<Name, CompactZone> zones = new ConcurrentHashMap<>();
+  /** How many deltas per zone are kept to answer IXFR. */
+  static final int HISTORY = 20;
+
+  /** A zone's current version and the deltas that led to it, oldest first. */
+  private record Served(CompactZone zone, List<WireDelta> history) {
+  }
+
+  private final ConcurrentMap<Name, Served> zones = new ConcurrentHashMap<>();
   private final TsigKeyring keyring;
   private final Set<InetAddress> allowUnsigned;
   private final InstantSource clock;
   private final int maxMessageSize;
-  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong transfers = new AtomicLong();
 
   /**
    * Creates a responder.
@@ -79,12 +92,24 @@ public final class TransferResponder {
    * @throws IllegalArgumentException if a foreign snapshot cannot be converted
    */
   public void publish(ZoneSnapshot snapshot) {
-    zones.put(snapshot.origin(), compact(snapshot));
+    CompactZone fresh = compact(snapshot);
+    zones.compute(fresh.origin(), (name, old) -> {
+      if (old == null || !fresh.serial().isNewerThan(old.zone().serial())) {
+        return new Served(fresh, List.of());
+      }
+      // ixfr-from-differences: the exact delta lets secondaries follow by IXFR
+      List<WireDelta> history = new ArrayList<>(old.history());
+      history.add(CompactZone.diff(old.zone(), fresh));
+      while (history.size() > HISTORY) {
+        history.remove(0);
+      }
+      return new Served(fresh, List.copyOf(history));
+    });
   }
 
   /** Returns the number of transfers served to completion. */
   public long transfersServed() {
-    return served.get();
+    return transfers.get();
   }
 
   static CompactZone compact(ZoneSnapshot snapshot) {
@@ -138,6 +163,8 @@ public final class TransferResponder {
     byte[] query = Arrays.copyOf(buf, len);
     byte[] qname;
     int qtype;
+    int qclass;
+    long clientSerial = -1;
     try {
       reader.reset(query, 0, len);
       if (reader.qr()) {
@@ -153,23 +180,33 @@ public final class TransferResponder {
       }
       qname = Arrays.copyOf(reader.owner(), reader.ownerLength());
       qtype = reader.type();
-      if (reader.dclass() != DClass.IN) {
-        error(out, query, reader, qname, Rcode.REFUSED);
+      qclass = reader.dclass();
+      if (qclass != DClass.IN) {
+        error(out, query, reader, qname, qtype, qclass, Rcode.REFUSED);
         return;
+      }
+      while (reader.next()) {
+        if (reader.section() == MessageReader.SECTION_AUTHORITY && reader.type() == Type.SOA
+            && reader.rdataLength() >= 20 && clientSerial < 0) {
+          byte[] rd = reader.rdata();
+          int at = reader.rdataLength() - 20; // serial is the first of the five counters
+          clientSerial = ((rd[at] & 0xFFL) << 24) | ((rd[at + 1] & 0xFF) << 16)
+              | ((rd[at + 2] & 0xFF) << 8) | (rd[at + 3] & 0xFF);
+        }
       }
     } catch (WireFormatException e) {
       LOG.info("client {}: malformed request: {}", client, e.getMessage());
       return;
     }
     if (qtype != Type.AXFR && qtype != Type.IXFR) {
-      error(out, query, reader, qname, Rcode.NOTIMP);
+      error(out, query, reader, qname, qtype, qclass, Rcode.NOTIMP);
       return;
     }
     Name zoneName = new Name(qname);
-    CompactZone zone = zones.get(zoneName);
-    if (zone == null) {
+    Served served = zones.get(zoneName);
+    if (served == null) {
       LOG.info("client {}: zone {} not served: NOTAUTH", client, zoneName);
-      error(out, query, reader, qname, Rcode.NOTAUTH);
+      error(out, query, reader, qname, qtype, qclass, Rcode.NOTAUTH);
       return;
     }
     VerifiedRequest verified = null;
@@ -181,43 +218,92 @@ public final class TransferResponder {
     } catch (TsigVerificationException e) {
       LOG.warn("client {}: zone {}: TSIG {} on request: {}", client, zoneName,
           e.tsigError(), e.getMessage());
-      error(out, query, reader, qname, Rcode.NOTAUTH);
+      error(out, query, reader, qname, qtype, qclass, Rcode.NOTAUTH);
       return;
     }
     if (verified == null && !allowUnsigned.contains(client.getAddress())) {
       LOG.info("client {}: zone {}: unsigned request refused", client, zoneName);
-      error(out, query, reader, qname, Rcode.REFUSED);
+      error(out, query, reader, qname, qtype, qclass, Rcode.REFUSED);
       return;
     }
     TsigKey key = verified == null ? null : verified.key();
     TsigStreamSigner signer = verified == null ? null
         : new TsigStreamSigner(verified.key(), verified.mac(), clock);
-    AxfrWriter writer = new AxfrWriter(maxMessageSize, signer, key);
-    long start = System.nanoTime();
-    writer.write(zone, reader.id(), qname, (m, n) -> {
+    CompactZone zone = served.zone();
+    AxfrWriter.Sink sink = (m, n) -> {
       out.write(n >>> 8);
       out.write(n);
       out.write(m, 0, n);
-    });
-    served.incrementAndGet();
+    };
+    long start = System.nanoTime();
+    long messages;
+    long records;
+    long bytes;
+    String how = "";
+    List<WireDelta> deltas = qtype == Type.IXFR && clientSerial >= 0
+        ? deltasSince(served, SerialNumber.of(clientSerial)) : null;
+    if (deltas != null) {
+      IxfrWriter w = new IxfrWriter(maxMessageSize, signer, key);
+      if (deltas.isEmpty()) {
+        w.writeUpToDate(zone, reader.id(), qname, sink);
+        how = ", up to date";
+      } else {
+        w.writeWire(deltas, reader.id(), qname, sink);
+        how = ", " + deltas.size() + " deltas from serial " + clientSerial;
+      }
+      messages = w.messages();
+      records = w.records();
+      bytes = w.bytes();
+    } else {
+      AxfrWriter w = new AxfrWriter(maxMessageSize, signer, key);
+      w.write(zone, reader.id(), qname, qtype, sink);
+      messages = w.messages();
+      records = w.records();
+      bytes = w.bytes();
+      how = qtype == Type.IXFR ? ", AXFR-style" : "";
+    }
+    transfers.incrementAndGet();
     double secs = (System.nanoTime() - start) / 1e9;
     LOG.atInfo().addKeyValue("zone", zoneName).addKeyValue("remote", client)
-        .addKeyValue("records", writer.records())
+        .addKeyValue("records", records)
         .log(String.format(Locale.ROOT,
-            "zone %s: %s, outgoing, remote %s%s, finished, %.2f s, %d messages, %d records,"
+            "zone %s: %s, outgoing, remote %s%s, finished%s, %.2f s, %d messages, %d records,"
                 + " %d bytes, serial %d",
-            zoneName, Type.string(qtype), org.zonesync.api.Primary.format(client), key == null ? "" : ", key " + key.name(),
-            secs, writer.messages(), writer.records(), writer.bytes(),
+            zoneName, Type.string(qtype), org.zonesync.api.Primary.format(client),
+            key == null ? "" : ", key " + key.name(), how, secs, messages, records, bytes,
             zone.soa().getSerial()));
+  }
+
+  /**
+   * The deltas from {@code from} to the current version: empty when the client is current
+   * (or ahead), null when {@code from} is not in the history (then the answer is AXFR-style,
+   * RFC 1995 section 4).
+   */
+  private static @Nullable List<WireDelta> deltasSince(Served served, SerialNumber from) {
+    if (!served.zone().serial().isNewerThan(from)) {
+      return List.of();
+    }
+    List<WireDelta> h = served.history();
+    for (int i = 0; i < h.size(); i++) {
+      if (h.get(i).from().equals(from)) {
+        return h.subList(i, h.size());
+      }
+    }
+    return null;
   }
 
   private static void error(OutputStream out, byte[] query, MessageReader reader,
       byte @Nullable [] qname, int rcode) throws IOException {
+    error(out, query, reader, qname, reader.type(), reader.dclass(), rcode);
+  }
+
+  private static void error(OutputStream out, byte[] query, MessageReader reader,
+      byte @Nullable [] qname, int qtype, int qclass, int rcode) throws IOException {
     MessageWriter w = new MessageWriter(512);
     int flags = 0x8000 | (reader.opcode() << 11) | (rcode & 0xF);
     w.start(reader.id(), flags, 512);
     if (qname != null) {
-      w.question(qname, 0, qname.length, reader.type(), reader.dclass());
+      w.question(qname, 0, qname.length, qtype, qclass);
     }
     int n = w.finish();
     out.write(n >>> 8);
