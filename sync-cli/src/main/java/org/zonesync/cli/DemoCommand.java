@@ -4,14 +4,22 @@ package org.zonesync.cli;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.TransferException;
+import org.zonesync.api.TransferOutcome;
 import org.zonesync.api.TransferStats;
 import org.zonesync.api.TsigAlgorithm;
 import org.zonesync.api.TsigKey;
@@ -38,12 +46,45 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--records", defaultValue = "100000", description = "zone size (default 100000)")
   int records = 100_000;
 
+  private static void print(TransferStats s) {
+    System.out.printf(Locale.ROOT,
+        "replica: %s of %s: %d records, %d messages, %d bytes, %.3f s, %.0f records/s%n",
+        s.kind(), s.zone(), s.records(), s.messages(), s.bytes(), s.duration().toNanos() / 1e9,
+        s.recordsPerSecond());
+  }
+
+  /** The same zone with {@code n} A records moved to new addresses and the serial bumped. */
+  static List<Record> changed(List<Record> zone, int n) {
+    List<Record> out = new ArrayList<>(zone.size());
+    int left = n;
+    for (Record r : zone) {
+      if (r instanceof SOARecord soa) {
+        out.add(new SOARecord(soa.getName(), soa.getDClass(), soa.getTTL(), soa.getHost(),
+            soa.getAdmin(), soa.getSerial() + 1, soa.getRefresh(), soa.getRetry(),
+            soa.getExpire(), soa.getMinimum()));
+      } else if (left > 0 && r instanceof ARecord a) {
+        byte[] ip = a.getAddress().getAddress();
+        ip[0] = (byte) 172;
+        try {
+          out.add(new ARecord(a.getName(), a.getDClass(), a.getTTL(),
+              java.net.InetAddress.getByAddress(ip)));
+        } catch (java.net.UnknownHostException e) {
+          throw new IllegalStateException(e);
+        }
+        left--;
+      } else {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
     Name origin = Name.fromConstantString("demo.zonesync.test.");
     long t0 = System.nanoTime();
-    ZoneSnapshot source = Zones.of(origin, SyntheticZone.generate(origin, records, 2026112401L,
-        42));
+    List<Record> records = SyntheticZone.generate(origin, this.records, 2026112401L, 42);
+    ZoneSnapshot source = Zones.of(origin, records);
     TsigKey key = TsigKeyFiles.generate(Name.fromConstantString("demo-key."),
         TsigAlgorithm.HMAC_SHA256, new SecureRandom());
     System.out.printf(Locale.ROOT, "primary: generated %s with %d records, serial %s (%.2f s)%n",
@@ -75,13 +116,37 @@ final class DemoCommand implements Callable<Integer> {
         return 1;
       }
       boolean equal = copy.equals(source);
-      System.out.printf(Locale.ROOT,
-          "replica: AXFR of %s: %d records, %d messages, %d bytes, %.3f s, %.0f records/s%n",
-          s.zone(), s.records(), s.messages(), s.bytes(), s.duration().toNanos() / 1e9,
-          s.recordsPerSecond());
+      print(s);
       System.out.printf(Locale.ROOT, "replica: serial %s, %d records, %s the primary's zone%n",
           copy.serial(), copy.recordCount(), equal ? "identical to" : "DIFFERENT FROM");
-      return equal ? 0 : 1;
+      if (!equal) {
+        return 1;
+      }
+      // the primary changes 100 records and bumps the serial; the replica follows by IXFR
+      List<Record> next = changed(records, 100);
+      ZoneSnapshot v2 = Zones.of(origin, next);
+      primary.publish(v2);
+      System.out.printf(Locale.ROOT, "primary: changed 100 records, serial %s -> %s%n",
+          source.serial(), v2.serial());
+      stats.set(null);
+      TransferOutcome outcome;
+      try {
+        outcome = replica.refresh().get(2, TimeUnit.MINUTES);
+      } catch (ExecutionException e) {
+        System.err.println("demo: refresh failed: " + e.getCause());
+        return 1;
+      }
+      TransferStats s2 = stats.get();
+      if (!(outcome instanceof TransferOutcome.Incremental) || s2 == null) {
+        System.err.println("demo: expected an incremental transfer, got " + outcome);
+        return 1;
+      }
+      print(s2);
+      ZoneSnapshot copy2 = replica.snapshot();
+      boolean equal2 = copy2.equals(v2);
+      System.out.printf(Locale.ROOT, "replica: serial %s, %d records, %s the primary's zone%n",
+          copy2.serial(), copy2.recordCount(), equal2 ? "identical to" : "DIFFERENT FROM");
+      return equal2 ? 0 : 1;
     }
   }
 }

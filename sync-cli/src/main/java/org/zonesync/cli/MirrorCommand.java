@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
  * failure the output file is left untouched and one line names the reason.
  */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-    description = "Transfer a zone from a primary by AXFR and write it as a master file.")
+    description = "Mirror a zone from a primary (AXFR, then IXFR with --dir) and write it as a"
+        + " master file.")
 final class MirrorCommand implements Callable<Integer> {
 
   @Option(names = "--primary", required = true, paramLabel = "HOST[:PORT]",
@@ -59,9 +60,16 @@ final class MirrorCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   @Nullable KeyOptions key;
 
-  @Option(names = "--once", required = true,
-      description = "transfer once and exit (required in this version)")
+  @Option(names = "--once", description = "transfer once and exit")
   boolean once;
+
+  @Option(names = "--dir", paramLabel = "DIR",
+      description = "keep the zone's versions and journal here; later runs use IXFR")
+  @Nullable Path dir;
+
+  @Option(names = "--refresh", paramLabel = "SECONDS", defaultValue = "3600",
+      description = "without --once: how often to check the primary (default 3600)")
+  long refreshSeconds = 3600;
 
   @Option(names = "--output", paramLabel = "FILE",
       description = "write the zone here atomically (temp file, fsync, rename)")
@@ -97,6 +105,23 @@ final class MirrorCommand implements Callable<Integer> {
     TransferLimits limits = TransferLimits.DEFAULTS.withMaxRecords(maxRecords).withTimeouts(
         TransferLimits.DEFAULTS.connectTimeout(), Duration.ofSeconds(idleSeconds),
         Duration.ofSeconds(timeoutSeconds));
+    if (dir != null || !once) {
+      if (dir == null) {
+        System.err.println("zonesync mirror: without --once, --dir is required");
+        return 2;
+      }
+      if (refreshSeconds < 1) {
+        System.err.println("zonesync mirror: --refresh must be at least 1 second");
+        return 2;
+      }
+      try {
+        return new MirrorReplica(zoneName, from, limits, dir, output, System.out, System.err)
+            .run(once, Duration.ofSeconds(refreshSeconds), Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      }
+    }
     Progress progress = Progress.forTerminal(quiet);
     ZoneTransfers.Result result;
     try {
@@ -122,9 +147,9 @@ final class MirrorCommand implements Callable<Integer> {
 
   static String summary(TransferStats s) {
     return String.format(Locale.ROOT,
-        "zone %s: AXFR from %s, serial %s, %d records, %d messages, %d bytes, %.2f s,"
+        "zone %s: %s from %s, serial %s, %d records, %d messages, %d bytes, %.2f s,"
             + " %.0f records/s",
-        s.zone(), Primary.format(s.remote()), s.serial(), s.records(), s.messages(), s.bytes(),
+        s.zone(), s.kind(), Primary.format(s.remote()), s.serial(), s.records(), s.messages(), s.bytes(),
         s.duration().toNanos() / 1e9, s.recordsPerSecond());
   }
 

@@ -126,12 +126,40 @@ final class MainTest {
   }
 
   @Test
+  void mirror_dir_firstAxfr_thenIxfrFromTheStoredVersion(@TempDir Path dir) throws Exception {
+    Path store = dir.resolve("store");
+    Path out = dir.resolve("zone.txt");
+    ZoneSnapshot v1 = Zones.of(ZONE, TestZones.records(ZONE, 77, 300));
+    ZoneSnapshot v2 = Zones.of(ZONE, TestZones.records(ZONE, 78, 310));
+    String tsig = "hmac-sha256:cli-key:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    try (FakePrimary p = FakePrimary.withHistory(List.of(v1), KEY, FaultPolicy.NONE)) {
+      Run r = run("mirror", "--primary", primary(p), "--zone", "example.com", "--tsig", tsig,
+          "--once", "--dir", store.toString(), "--output", out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("AXFR from"), r.out());
+      assertEquals(v1, Zones.readMasterFile(out, ZONE));
+    }
+    try (FakePrimary p = FakePrimary.withHistory(List.of(v1, v2), KEY, FaultPolicy.NONE)) {
+      Run r = run("mirror", "--primary", primary(p), "--zone", "example.com", "--tsig", tsig,
+          "--once", "--dir", store.toString(), "--output", out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().startsWith("zone example.com.: serving serial 77 from "), r.out());
+      assertTrue(r.out().contains("zone example.com.: IXFR from "), r.out());
+      assertTrue(r.out().contains("serial 78"), r.out());
+      assertEquals(0, p.axfrQueries());
+      assertEquals(v2, Zones.readMasterFile(out, ZONE));
+    }
+  }
+
+  @Test
   void mirror_badArguments_exitWith2() {
     assertEquals(2, run("mirror", "--primary", "127.0.0.1:99999", "--zone", "example.com",
         "--once").code());
     assertEquals(2, run("mirror", "--primary", "127.0.0.1", "--zone", "example.com",
         "--tsig", "hmac-nope:k:AAAA", "--once").code());
     assertEquals(2, run("mirror", "--zone", "example.com", "--once").code());
+    assertEquals(2, run("mirror", "--primary", "127.0.0.1", "--zone", "example.com").code(),
+        "running without --once needs --dir");
   }
 
   @Test
@@ -154,5 +182,8 @@ final class MainTest {
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("identical to the primary's zone"), r.out());
     assertTrue(r.out().contains("replica: AXFR of demo.zonesync.test.: 5001 records"), r.out());
+    assertTrue(r.out().contains("replica: IXFR of demo.zonesync.test.: 204 records"), r.out());
+    assertEquals(2, r.out().lines().filter(l -> l.endsWith("identical to the primary's zone"))
+        .count(), r.out());
   }
 }

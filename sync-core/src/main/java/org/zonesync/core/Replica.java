@@ -3,6 +3,7 @@ package org.zonesync.core;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -196,11 +197,7 @@ final class Replica implements ZoneReplica {
     TransferOutcome outcome;
     if (r.outcome() instanceof IxfrStream.Result.Incremental i) {
       if (store != null) {
-        CompactZone version = base;
-        for (WireDelta d : i.deltas()) {
-          version = apply(version, d);
-          store.append(d.toZoneDelta(), version); // durable before it is served
-        }
+        journal(base, i.deltas(), fresh);
       }
       outcome = new TransferOutcome.Incremental(stats);
     } else {
@@ -210,6 +207,26 @@ final class Replica implements ZoneReplica {
     current.set(fresh);
     emit(new ReplicaEvent.TransferFinished(zone(), clock.instant(), stats));
     return outcome;
+  }
+
+  /**
+   * Commits the deltas, each durable before the new version is served. If the journal refuses
+   * one (a failed write may have left its state unknown), the whole new version is stored
+   * instead, which restarts the journal.
+   */
+  private void journal(CompactZone base, List<WireDelta> deltas, CompactZone fresh)
+      throws ReplicaStoreException {
+    CompactZone version = base;
+    try {
+      for (WireDelta d : deltas) {
+        version = apply(version, d);
+        store.append(d.toZoneDelta(), version);
+      }
+    } catch (ReplicaStoreException e) {
+      LOG.warn("zone {}: journal append failed ({}); storing serial {} in full", zone(),
+          e.getMessage(), fresh.serial());
+      store.replace(fresh);
+    }
   }
 
   private CompactZone apply(CompactZone version, WireDelta d) throws ReplicaStoreException {

@@ -112,4 +112,53 @@ final class ReplicaIxfrTest {
           (org.zonesync.core.internal.zone.CompactZone) versions.get(0), deltas.get(0)));
     }
   }
+
+  /** A store whose journal refuses every append (a failed force, a full disk). */
+  static final class RefusingJournal implements org.zonesync.api.spi.ReplicaStore {
+    final MemoryReplicaStore inner = MemoryReplicaStore.create();
+    int appends;
+    int replaces;
+
+    @Override
+    public java.util.Optional<Stored> load(org.xbill.DNS.Name zone,
+        org.zonesync.api.WireRecordSink base) {
+      return inner.load(zone, base);
+    }
+
+    @Override
+    public void replace(ZoneSnapshot snapshot) {
+      replaces++;
+      inner.replace(snapshot);
+    }
+
+    @Override
+    public void append(org.zonesync.api.ZoneDelta delta, ZoneSnapshot after)
+        throws org.zonesync.api.ReplicaStoreException {
+      appends++;
+      throw new org.zonesync.api.ReplicaStoreException("disk full", after.origin(), null);
+    }
+
+    @Override
+    public java.util.Optional<List<org.zonesync.api.ZoneDelta>> deltasSince(
+        org.xbill.DNS.Name zone, org.zonesync.api.SerialNumber from) {
+      return inner.deltasSince(zone, from);
+    }
+  }
+
+  @Test
+  void refusedJournalAppend_storesTheNewVersionInFull_beforeServingIt() throws Exception {
+    List<ZoneSnapshot> versions = List.of(v(1, 20), v(2, 22));
+    RefusingJournal store = new RefusingJournal();
+    store.inner.replace(versions.get(0));
+    try (FakePrimary p = FakePrimary.withHistory(versions, KEY, FaultPolicy.NONE);
+        ZoneSync sync = ZoneSync.builder().storage(store).build()) {
+      ZoneReplica r = replica(sync, p, false);
+      r.refresh().get(30, TimeUnit.SECONDS);
+      assertEquals(versions.get(1), r.snapshot());
+      assertEquals(1, store.appends);
+      assertEquals(1, store.replaces);
+      assertEquals(List.of(), store.inner.deltasSince(ZONE, versions.get(1).serial())
+          .orElseThrow(), "the stored version is the new one");
+    }
+  }
 }

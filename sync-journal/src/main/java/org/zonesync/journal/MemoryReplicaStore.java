@@ -71,12 +71,18 @@ public final class MemoryReplicaStore implements ReplicaStore {
 
   @Override
   public void replace(ZoneSnapshot snapshot) {
-    zones.put(snapshot.origin(), new State(snapshot, List.of()));
+    synchronized (this) { // with append, so that a concurrent append cannot undo a replace
+      zones.put(snapshot.origin(), new State(snapshot, List.of()));
+    }
   }
 
   @Override
   public void append(ZoneDelta delta, ZoneSnapshot after) throws ReplicaStoreException {
     Name zone = after.origin();
+    if (!delta.fromSoa().getName().equals(zone)) {
+      throw new ReplicaStoreException("delta is for " + delta.fromSoa().getName()
+          + ", the version after it for " + zone, zone, null);
+    }
     if (!after.serial().equals(delta.to())) {
       throw new ReplicaStoreException("delta ends at serial " + delta.to()
           + " but the version after it has serial " + after.serial(), zone, null);
@@ -110,12 +116,16 @@ public final class MemoryReplicaStore implements ReplicaStore {
       return Optional.of(List.of());
     }
     List<ZoneDelta> h = s.history();
+    int match = -1;
     for (int i = 0; i < h.size(); i++) {
       if (h.get(i).from().equals(from)) {
-        return Optional.of(h.subList(i, h.size()));
+        if (match >= 0) {
+          return Optional.empty(); // the serial recurs (RFC 1982 wrap): ambiguous
+        }
+        match = i;
       }
     }
-    return Optional.empty();
+    return match < 0 ? Optional.empty() : Optional.of(h.subList(match, h.size()));
   }
 
   @Override

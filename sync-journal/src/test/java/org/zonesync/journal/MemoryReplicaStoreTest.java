@@ -5,7 +5,7 @@ import org.zonesync.api.spi.ReplicaStore;
 
 final class MemoryReplicaStoreTest extends ReplicaStoreContractTest {
   @Override
-  ReplicaStore newStore() {
-    return MemoryReplicaStore.create();
+  ReplicaStore newStore(int depth) {
+    return MemoryReplicaStore.create(depth);
   }
 }

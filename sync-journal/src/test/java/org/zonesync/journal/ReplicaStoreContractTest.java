@@ -31,7 +31,12 @@ import org.zonesync.api.spi.ReplicaStore;
  */
 abstract class ReplicaStoreContractTest {
 
-  abstract ReplicaStore newStore() throws Exception;
+  /** A new, empty store keeping at least {@code depth / 2} and at most {@code depth} deltas. */
+  abstract ReplicaStore newStore(int depth) throws Exception;
+
+  ReplicaStore newStore() throws Exception {
+    return newStore(20);
+  }
 
   static final Name ZONE = Name.fromConstantString("example.com.");
 
@@ -152,6 +157,85 @@ abstract class ReplicaStoreContractTest {
       assertEquals(7, out[0].orElseThrow().latest().value());
       loadRecords(store, other, out);
       assertEquals(9, out[0].orElseThrow().latest().value());
+    }
+  }
+
+  @Test
+  void load_streamsTheVersionByteForByte_andTheJournalGivesTheLatest() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      store.replace(TestZones.versionAt(100));
+      for (long s = 100; s < 105; s++) {
+        store.append(TestZones.deltaFrom(s), TestZones.versionAt(s + 1));
+      }
+      assertEquals(105, TestZones.check(store));
+      List<ZoneDelta> since = store.deltasSince(ZONE, SerialNumber.of(100)).orElseThrow();
+      assertEquals(5, since.size());
+      for (int i = 0; i < 5; i++) {
+        assertEquals(TestZones.wire(TestZones.deltaFrom(100 + i)), TestZones.wire(since.get(i)));
+      }
+    }
+  }
+
+  @Test
+  void overfill_dropsTheOldestDeltas_keepsTheRecentOnes() throws Exception {
+    try (ReplicaStore store = newStore(4)) {
+      store.replace(TestZones.versionAt(1));
+      for (long s = 1; s <= 12; s++) {
+        store.append(TestZones.deltaFrom(s), TestZones.versionAt(s + 1));
+        assertEquals(s + 1, TestZones.check(store));
+      }
+      assertTrue(store.deltasSince(ZONE, SerialNumber.of(1)).isEmpty());
+      assertTrue(store.deltasSince(ZONE, SerialNumber.of(8)).isEmpty(), "more than depth 4");
+      List<ZoneDelta> recent = store.deltasSince(ZONE, SerialNumber.of(11)).orElseThrow();
+      assertEquals(List.of(11L, 12L), recent.stream().map(d -> d.from().value()).toList());
+    }
+  }
+
+  @Test
+  void depthZero_keepsNoHistory_butTheLatestVersion() throws Exception {
+    try (ReplicaStore store = newStore(0)) {
+      store.replace(TestZones.versionAt(1));
+      store.append(TestZones.deltaFrom(1), TestZones.versionAt(2));
+      store.append(TestZones.deltaFrom(2), TestZones.versionAt(3));
+      assertEquals(3, TestZones.check(store));
+      assertTrue(store.deltasSince(ZONE, SerialNumber.of(2)).isEmpty());
+    }
+  }
+
+  @Test
+  void append_beforeAnyVersion_isRefused() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      assertThrows(ReplicaStoreException.class,
+          () -> store.append(TestZones.deltaFrom(1), TestZones.versionAt(2)));
+      assertEquals(-1, TestZones.check(store));
+    }
+  }
+
+  @Test
+  void append_whoseVersionAfterDoesNotMatch_isRefused_andChangesNothing() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      store.replace(TestZones.versionAt(1));
+      assertThrows(ReplicaStoreException.class,
+          () -> store.append(TestZones.deltaFrom(1), TestZones.versionAt(3)));
+      assertThrows(ReplicaStoreException.class,
+          () -> store.append(grow(1, 2), version(Name.fromConstantString("example.net."), 2, 3)));
+      assertEquals(1, TestZones.check(store));
+    }
+  }
+
+  @Test
+  void serials_wrapAroundZero_rfc1982() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      long max = SerialNumber.MAX_VALUE;
+      store.replace(version(ZONE, max - 1, 1));
+      store.append(grow(max - 1, 1), version(ZONE, max, 2));
+      store.append(new ZoneDelta(soa(ZONE, max), soa(ZONE, 0), List.of(),
+          List.of(a("host3." + ZONE, 3))), version(ZONE, 0, 3));
+      store.append(grow(0, 3), version(ZONE, 1, 4));
+      assertEquals(List.of(max - 1, max, 0L), store.deltasSince(ZONE, SerialNumber.of(max - 1))
+          .orElseThrow().stream().map(d -> d.from().value()).toList());
+      assertEquals(1, store.deltasSince(ZONE, SerialNumber.of(0)).orElseThrow().size());
+      assertTrue(store.deltasSince(ZONE, SerialNumber.of(2)).isEmpty());
     }
   }
 

@@ -56,12 +56,24 @@ final class BindTools {
    * fails it instead when {@code CI} is {@code true}.
    */
   static Path require(String program) {
+    return require(program, "bind9 (named) and bind9-dnsutils/bind9-utils (dig,"
+        + " named-checkzone)");
+  }
+
+  /**
+   * Returns the path of a required program: skips the calling test when it is missing, fails
+   * it instead when {@code CI} is {@code true}.
+   *
+   * @param program the program's file name
+   * @param packages the Debian packages to install, for the message
+   */
+  static Path require(String program, String packages) {
     Optional<Path> p = find(program);
     if (p.isPresent()) {
       return p.get();
     }
-    String why = program + " not found in " + DIRS + " or PATH; install bind9 (named) and"
-        + " bind9-dnsutils/bind9-utils (dig, named-checkzone) to run the interop tests";
+    String why = program + " not found in " + DIRS + " or PATH; install " + packages
+        + " to run the interop tests";
     if ("true".equals(System.getenv("CI"))) {
       return fail("CI=true but " + why);
     }

@@ -34,8 +34,9 @@ import org.zonesync.tsig.TsigKeyFiles;
  * generated {@code named.conf} in a fresh temporary directory. {@code -g} keeps it in the
  * foreground with its log on stderr, which goes to {@code named.log} and into every failure
  * message. {@link #close()} stops it (SIGTERM, then SIGKILL after 5 s) and deletes the directory.
+ * {@link #reload} sends SIGHUP (named re-reads its configuration and every changed master file).
  */
-final class NamedProcess implements AutoCloseable {
+final class NamedProcess implements PrimaryServer {
 
   /** Ports tried before giving up: another process may take the probed port meanwhile. */
   private static final int ATTEMPTS = 3;
@@ -49,6 +50,7 @@ final class NamedProcess implements AutoCloseable {
     private final List<String> keyStatements = new ArrayList<>();
     private final List<String> zoneStatements = new ArrayList<>();
     private final List<Name> zones = new ArrayList<>();
+    private final List<Path> files = new ArrayList<>();
 
     /** Adds a key from a BIND {@code key} statement, verbatim. */
     Config keyStatement(String statement) {
@@ -70,10 +72,26 @@ final class NamedProcess implements AutoCloseable {
      *     {@code key "k";}
      */
     Config primaryZone(Name zone, Path file, String allowTransfer) {
+      return primaryZone(zone, file, allowTransfer, false);
+    }
+
+    /**
+     * Adds a primary zone loaded from a master file.
+     *
+     * @param zone the zone apex
+     * @param file the master file; its journal is {@code file.jnl}
+     * @param allowTransfer the address match list elements
+     * @param ixfrFromDifferences whether named journals the difference when it loads a changed
+     *     file, so that it can answer IXFR for edits made to the file
+     */
+    Config primaryZone(Name zone, Path file, String allowTransfer,
+        boolean ixfrFromDifferences) {
       zones.add(zone);
+      files.add(file.toAbsolutePath());
       zoneStatements.add("zone " + quote(zone.toString(true)) + " {\n  type primary;\n  file "
           + quote(file.toAbsolutePath().toString()) + ";\n  allow-transfer { " + allowTransfer
-          + " };\n};\n");
+          + " };\n" + (ixfrFromDifferences ? "  ixfr-from-differences yes;\n" : "")
+          + "};\n");
       return this;
     }
 
@@ -103,18 +121,21 @@ final class NamedProcess implements AutoCloseable {
     }
   }
 
-  private final Process process;
+  private Process process;
   private final Path dir;
   private final Path conf;
-  private final Path log;
+  private Path log;
   private final int port;
+  private final Config config;
+  private int restarts;
 
-  private NamedProcess(Process process, Path dir, Path conf, Path log, int port) {
+  private NamedProcess(Process process, Path dir, Path conf, Path log, int port, Config config) {
     this.process = process;
     this.dir = dir;
     this.conf = conf;
     this.log = log;
     this.port = port;
+    this.config = config;
   }
 
   /**
@@ -139,12 +160,8 @@ final class NamedProcess implements AutoCloseable {
       Path conf = dir.resolve("named.conf");
       Path log = dir.resolve("named-" + attempt + ".log");
       Files.writeString(conf, config.render(dir, port), StandardCharsets.UTF_8);
-      // -4: IPv4 only; -g: foreground, log to stderr, no setuid needed as root or not.
-      Process p = new ProcessBuilder(named.toString(), "-g", "-4", "-c", conf.toString())
-          .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-          .start();
-      p.getOutputStream().close();
-      NamedProcess n = new NamedProcess(p, dir, conf, log, port);
+      Process p = launch(named, dir, conf, log);
+      NamedProcess n = new NamedProcess(p, dir, conf, log, port, config);
       switch (n.awaitReady(config.zones)) {
         case READY:
           return n;
@@ -164,6 +181,54 @@ final class NamedProcess implements AutoCloseable {
     }
     deleteTree(dir);
     return fail("named could not bind a free port in " + ATTEMPTS + " attempts\n" + lastLog);
+  }
+
+  private static Process launch(Path named, Path dir, Path conf, Path log) throws IOException {
+    // -4: IPv4 only; -g: foreground, log to stderr, no setuid needed as root or not.
+    Process p = new ProcessBuilder(named.toString(), "-g", "-4", "-c", conf.toString())
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    p.getOutputStream().close();
+    return p;
+  }
+
+  @Override
+  public String program() {
+    return "named";
+  }
+
+  /** Sends SIGHUP (named reloads every changed zone) and waits for {@code serial}. */
+  @Override
+  public void reload(Name zone, long serial) throws IOException, InterruptedException {
+    IxfrTools.Nudge hup = () -> {
+      // No Java API sends SIGHUP; the shell's kill builtin is always there.
+      BindTools.Exec k = BindTools.run(List.of("/bin/sh", "-c",
+          "kill -HUP " + process.pid()));
+      if (k.exitCode() != 0) {
+        fail("cannot send SIGHUP to named: " + k.describe());
+      }
+    };
+    hup.run();
+    IxfrTools.awaitSerial(address(), zone, serial, hup, this::log);
+  }
+
+  @Override
+  public void restartWithoutJournals(WhileStopped whileStopped)
+      throws IOException, InterruptedException {
+    stop();
+    for (Path file : config.files) {
+      Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".jnl"));
+    }
+    whileStopped.run();
+    log = dir.resolve("named-restart-" + ++restarts + ".log");
+    process = launch(locate(), dir, conf, log);
+    Startup s = awaitReady(config.zones);
+    if (s != Startup.READY) {
+      String why = log();
+      stop();
+      fail("named did not come back on 127.0.0.1:" + port + " (" + s + ")" + hint(why)
+          + "\n--- named log\n" + why);
+    }
   }
 
   private enum Startup { READY, PORT_TAKEN, FAILED }
@@ -210,7 +275,8 @@ final class NamedProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** Returns a loopback port free for both TCP and UDP when probed. */
+  static int freePort() throws IOException {
     for (int i = 0; i < 10; i++) {
       int port;
       try (ServerSocket ss = new ServerSocket(0, 1, LOOPBACK)) {
@@ -241,12 +307,14 @@ final class NamedProcess implements AutoCloseable {
   }
 
   /** Returns the loopback address and port named listens on (TCP and UDP). */
-  InetSocketAddress address() {
+  @Override
+  public InetSocketAddress address() {
     return new InetSocketAddress(LOOPBACK, port);
   }
 
   /** Returns the port named listens on. */
-  int port() {
+  @Override
+  public int port() {
     return port;
   }
 
@@ -256,7 +324,8 @@ final class NamedProcess implements AutoCloseable {
   }
 
   /** Returns what named has logged so far. */
-  String log() {
+  @Override
+  public String log() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {

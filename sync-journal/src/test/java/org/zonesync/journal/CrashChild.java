@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.journal;
+
+import static org.zonesync.journal.TestZones.deltaFrom;
+import static org.zonesync.journal.TestZones.versionAt;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.zonesync.api.spi.ReplicaStore;
+
+/**
+ * The process {@link KillNineTest} kills: opens the store in {@code args[0]} (journal depth
+ * {@code args[1]}), then commits version after version of {@link TestZones}, printing
+ * "committed S" after each write returns. Every 23rd version is a full replace. Stops by itself
+ * after 500 versions in case its parent is gone.
+ */
+final class CrashChild {
+  private CrashChild() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = System.out;
+    out.println("opening");
+    out.flush();
+    FileReplicaStore.Options o = FileReplicaStore.Options.defaults()
+        .withMaxJournalDepth(Integer.parseInt(args[1]));
+    try (FileReplicaStore s = FileReplicaStore.in(Path.of(args[0]), o)) {
+      Optional<ReplicaStore.Stored> stored = s.load(TestZones.ZONE,
+          (a, b, c, d, e, f, g, h, i) -> { });
+      long latest = stored.map(x -> x.latest().value()).orElse(-1L);
+      if (latest < 0) {
+        s.replace(versionAt(1));
+        latest = 1;
+        out.println("committed 1");
+      }
+      out.println("ready " + latest);
+      out.flush();
+      for (int n = 0; n < 500; n++) {
+        long next = latest + 1;
+        if (next % 23 == 0) {
+          s.replace(versionAt(next));
+        } else {
+          s.append(deltaFrom(latest), versionAt(next));
+        }
+        out.println("committed " + next);
+        out.flush();
+        latest = next;
+      }
+    }
+  }
+}
