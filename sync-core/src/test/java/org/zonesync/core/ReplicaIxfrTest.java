@@ -94,6 +94,34 @@ final class ReplicaIxfrTest {
     }
   }
 
+  /** A TSIG failure or a cut stream in the IXFR also sends the replica to AXFR. */
+  @Test
+  void tsigAndTransportFailures_fallBackToAxfr_andKeepTheOldZone() throws Exception {
+    for (FaultPolicy policy : List.of(FaultPolicy.BAD_MAC, FaultPolicy.DISCONNECT_MID_STREAM)) {
+      List<ZoneSnapshot> versions = List.of(v(1, 300), v(2, 330));
+      MemoryReplicaStore store = MemoryReplicaStore.create();
+      store.replace(versions.get(0));
+      RecordingListener events = new RecordingListener();
+      try (FakePrimary p = FakePrimary.withHistory(versions, KEY, policy).messageSize(512)
+          .cutAt(700);
+          ZoneSync sync = ZoneSync.builder().storage(store).listener(events).build()) {
+        ZoneReplica r = replica(sync, p, false);
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> r.refresh().get(30, TimeUnit.SECONDS));
+        assertInstanceOf(org.zonesync.api.TransferException.class, e.getCause());
+        assertEquals(versions.get(0), r.snapshot(), policy.name());
+        List<ReplicaEvent> seen = List.copyOf(events.events);
+        List<TransferKind> started = seen.stream()
+            .filter(x -> x instanceof ReplicaEvent.TransferStarted)
+            .map(x -> ((ReplicaEvent.TransferStarted) x).kind()).toList();
+        assertEquals(TransferKind.IXFR, started.get(0), policy.name());
+        assertEquals(TransferKind.AXFR, started.get(1), policy + ": no AXFR fallback");
+        assertTrue(p.axfrQueries() >= 1, policy.name());
+      }
+    }
+  }
+
   @Test
   void ixfrFromDifferences_journalsTheExactDiff_ofAnAxfr() throws Exception {
     List<ZoneSnapshot> versions = List.of(v(1, 30), v(2, 34));
