@@ -7,13 +7,10 @@ import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 import org.zonesync.api.MalformedTransferException;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferRefusedException;
-import org.zonesync.api.TsigVerificationException;
 import org.zonesync.core.TransferLimits;
 import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.WireFormatException;
@@ -21,7 +18,6 @@ import org.zonesync.core.internal.wire.WireNames;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.CompactZoneBuilder;
 import org.zonesync.core.internal.zone.ZoneContentException;
-import org.zonesync.tsig.Tsig;
 import org.zonesync.tsig.TsigStreamVerifier;
 
 /**
@@ -47,16 +43,14 @@ public final class AxfrStream {
   private final byte[] apex;
   private final int queryId;
   private final TransferLimits limits;
-  private final @Nullable TsigStreamVerifier tsig;
+  private final ResponseCheck check;
   private final InetSocketAddress remote;
   private final MessageReader reader = new MessageReader();
   private final CompactZoneBuilder builder;
 
   private byte @Nullable [] openingSoa;
   private boolean done;
-  private long messages;
   private long records;
-  private long bytes;
 
   /**
    * Starts validating a response stream.
@@ -73,7 +67,7 @@ public final class AxfrStream {
     this.apex = zone.toWire();
     this.queryId = queryId;
     this.limits = requireNonNull(limits, "limits");
-    this.tsig = tsig;
+    this.check = new ResponseCheck(zone, queryId, limits, tsig, remote);
     this.remote = requireNonNull(remote, "remote");
     this.builder = new CompactZoneBuilder(zone, limits.maxRecordsPerRRset(),
         limits.maxTypesPerName());
@@ -91,57 +85,13 @@ public final class AxfrStream {
     if (done) {
       throw malformed("message after the closing SOA");
     }
-    messages++;
-    bytes += len + 2L;
-    if (bytes > limits.maxBytes()) {
-      throw malformed("transfer exceeds the limit of " + limits.maxBytes() + " bytes");
-    }
-    try {
-      reader.reset(msg, 0, len);
-    } catch (WireFormatException e) {
-      throw malformed(e.getMessage());
-    }
-    if (reader.id() != queryId) {
-      throw malformed("response ID " + reader.id() + " does not match query ID " + queryId);
-    }
-    if (!reader.qr()) {
-      throw malformed("QR bit not set in response");
-    }
-    if (reader.opcode() != Opcode.QUERY) {
-      throw malformed("unexpected opcode " + Opcode.string(reader.opcode()));
-    }
-    int rcode = reader.rcode();
-    if (tsig != null) {
-      verifyTsig(msg, len, rcode);
-    }
-    if (rcode != Rcode.NOERROR) {
-      throw new TransferRefusedException(rcode, zone, remote);
-    }
-    if (reader.tc()) {
-      throw malformed("TC bit set in a TCP response");
-    }
-    if (reader.questionCount() > 1 || (messages == 1 && reader.questionCount() != 1)) {
-      throw malformed("response has " + reader.questionCount() + " questions");
-    }
+    check.open(reader, msg, len, records);
     try {
       readEntries();
     } catch (WireFormatException e) {
       throw malformed(e.getMessage());
     }
     return done;
-  }
-
-  private void verifyTsig(byte[] msg, int len, int rcode) throws TransferException {
-    TsigStreamVerifier v = tsig;
-    try {
-      int at = Tsig.locate(msg, 0, len);
-      if (at < 0 && rcode != Rcode.NOERROR) {
-        return; // an unsigned error answer: report the rcode (BIND does the same)
-      }
-      v.verify(msg, 0, len, at);
-    } catch (TsigVerificationException e) {
-      throw e.in(zone, remote);
-    }
   }
 
   private void readEntries() throws WireFormatException, TransferException {
@@ -251,13 +201,7 @@ public final class AxfrStream {
     if (!done) {
       throw malformed("stream ended before the closing SOA");
     }
-    if (tsig != null) {
-      try {
-        tsig.finish();
-      } catch (TsigVerificationException e) {
-        throw e.in(zone, remote);
-      }
-    }
+    check.finish();
     CompactZone built;
     try {
       built = builder.build();
@@ -278,7 +222,7 @@ public final class AxfrStream {
 
   /** Returns the number of messages read. */
   public long messages() {
-    return messages;
+    return check.messages();
   }
 
   /** Returns the number of answer records read, both SOAs included. */
@@ -288,12 +232,11 @@ public final class AxfrStream {
 
   /** Returns the bytes read, length prefixes included. */
   public long bytes() {
-    return bytes;
+    return check.bytes();
   }
 
   private MalformedTransferException malformed(@Nullable String what) {
-    return new MalformedTransferException(what == null ? "malformed message" : what, messages,
-        records, zone, remote);
+    return check.malformed(what, records);
   }
 
   static String describe(byte[] wire, int len) {

@@ -11,14 +11,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 import org.zonesync.api.MalformedTransferException;
 import org.zonesync.api.SerialNumber;
 import org.zonesync.api.TransferException;
-import org.zonesync.api.TransferRefusedException;
-import org.zonesync.api.TsigVerificationException;
 import org.zonesync.core.TransferLimits;
 import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.wire.MessageReader;
@@ -28,7 +24,6 @@ import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.CompactZoneBuilder;
 import org.zonesync.core.internal.zone.WireDelta;
 import org.zonesync.core.internal.zone.ZoneContentException;
-import org.zonesync.tsig.Tsig;
 import org.zonesync.tsig.TsigStreamVerifier;
 
 /**
@@ -125,7 +120,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
   private final TransferLimits limits;
   private final int maxDeltas;
   private final boolean lenient;
-  private final @Nullable TsigStreamVerifier tsig;
+  private final ResponseCheck check;
   private final InetSocketAddress remote;
   private final MessageReader reader = new MessageReader();
   private final List<WireDelta> deltas = new ArrayList<>();
@@ -143,9 +138,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
   private long deltaFrom;
   private long deltaTo;
   private byte @Nullable [] deltaToSoa;
-  private long messages;
   private long records;
-  private long bytes;
 
   /**
    * Starts validating an IXFR response stream.
@@ -180,7 +173,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
     this.limits = requireNonNull(limits, "limits");
     this.maxDeltas = maxDeltas;
     this.lenient = lenient;
-    this.tsig = tsig;
+    this.check = new ResponseCheck(zone, queryId, limits, tsig, remote);
     this.remote = requireNonNull(remote, "remote");
   }
 
@@ -198,39 +191,8 @@ public final class IxfrStream implements XfrConnection.MessageStream {
     if (isDone()) {
       throw malformed("message after the end of the IXFR answer");
     }
-    messages++;
-    bytes += len + 2L;
-    if (bytes > limits.maxBytes()) {
-      throw malformed("transfer exceeds the limit of " + limits.maxBytes() + " bytes");
-    }
-    try {
-      reader.reset(msg, 0, len);
-    } catch (WireFormatException e) {
-      throw malformed(e.getMessage());
-    }
-    if (reader.id() != queryId) {
-      throw malformed("response ID " + reader.id() + " does not match query ID " + queryId);
-    }
-    if (!reader.qr()) {
-      throw malformed("QR bit not set in response");
-    }
-    if (reader.opcode() != Opcode.QUERY) {
-      throw malformed("unexpected opcode " + Opcode.string(reader.opcode()));
-    }
-    int rcode = reader.rcode();
-    if (tsig != null) {
-      verifyTsig(msg, len, rcode);
-    }
-    if (rcode != Rcode.NOERROR) {
-      throw new TransferRefusedException(rcode, zone, remote); // NOTIMP, FORMERR...: use AXFR
-    }
-    if (reader.tc()) {
-      throw malformed("TC bit set in a TCP response");
-    }
-    if (reader.questionCount() > 1 || (messages == 1 && reader.questionCount() != 1)) {
-      throw malformed("response has " + reader.questionCount() + " questions");
-    }
-    if (messages == 1 && reader.answerCount() == 0) {
+    check.open(reader, msg, len, records);
+    if (check.messages() == 1 && reader.answerCount() == 0) {
       // BIND xfrin: "empty answer section, retrying with AXFR" (TESTPLAN B14)
       throw malformed("empty answer section: the primary does not serve IXFR for " + zone);
     }
@@ -240,19 +202,6 @@ public final class IxfrStream implements XfrConnection.MessageStream {
       throw malformed(e.getMessage());
     }
     return isDone();
-  }
-
-  private void verifyTsig(byte[] msg, int len, int rcode) throws TransferException {
-    TsigStreamVerifier v = requireNonNull(tsig);
-    try {
-      int at = Tsig.locate(msg, 0, len);
-      if (at < 0 && rcode != Rcode.NOERROR) {
-        return; // an unsigned error answer: report the rcode (BIND does the same)
-      }
-      v.verify(msg, 0, len, at);
-    } catch (TsigVerificationException e) {
-      throw e.in(zone, remote);
-    }
   }
 
   private void readEntries() throws WireFormatException, TransferException {
@@ -476,13 +425,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
     if (!isDone()) {
       throw malformed("stream ended before the closing SOA");
     }
-    if (tsig != null) {
-      try {
-        tsig.finish();
-      } catch (TsigVerificationException e) {
-        throw e.in(zone, remote);
-      }
-    }
+    check.finish();
     if (state == State.UP_TO_DATE) {
       return new Result.UpToDate(SerialNumber.of(endSerial));
     }
@@ -520,7 +463,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
 
   @Override
   public long messages() {
-    return messages;
+    return check.messages();
   }
 
   /** Returns the number of answer records read, every SOA included. */
@@ -532,7 +475,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
   /** Returns the bytes read, length prefixes included. */
   @Override
   public long bytes() {
-    return bytes;
+    return check.bytes();
   }
 
   /** The serial of SOA RDATA, which the reader has checked ends in five 32-bit fields. */
@@ -556,7 +499,6 @@ public final class IxfrStream implements XfrConnection.MessageStream {
   }
 
   private MalformedTransferException malformed(@Nullable String what) {
-    return new MalformedTransferException(what == null ? "malformed message" : what, messages,
-        records, zone, remote);
+    return check.malformed(what, records);
   }
 }
