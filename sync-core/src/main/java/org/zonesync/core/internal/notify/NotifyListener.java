@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core.internal.notify;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.zonesync.api.Primary;
+import org.zonesync.core.internal.Loggers;
+import org.zonesync.core.internal.notify.Outcome.Reason;
+import org.zonesync.core.internal.wire.TcpMessageInput;
+import org.zonesync.core.internal.wire.WireFormatException;
+
+/**
+ * Receives NOTIFY on UDP and TCP (RFC 1996 section 3.1, RFC 7766) on one address and port, hands
+ * each message to a {@link NotifyHandler}, sends its answer back and reports each accepted NOTIFY
+ * to a callback. For standalone use; a host DNS server calls the handler itself.
+ *
+ * <p>Threads (daemon, named {@code zonesync-notify-<n>-udp}, {@code -tcp-accept} and {@code
+ * -tcp-<i>}): one for UDP, one accepting TCP connections, and one per open connection, at most
+ * {@code maxConnections}; a connection beyond that is closed at once and counted. A connection is
+ * closed after {@code idleTimeout} without a complete message, and when writing an answer stays
+ * blocked that long (a peer that does not read). Messages are at most 65535 bytes. The callback
+ * runs on these threads and must not block; an exception it throws is logged and ignored.
+ */
+public final class NotifyListener implements Closeable {
+  /** The default number of concurrent TCP connections. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 16;
+  /** The default TCP idle timeout (Knot's {@code tcp-idle-timeout} is 10 s). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final int MAX_MESSAGE = 65535;
+  private static final int BIND_ATTEMPTS = 5;
+  private static final long CLOSE_DEADLINE_MILLIS = 5000;
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final NotifyHandler handler;
+  private final Consumer<Accepted> onAccepted;
+  private final long idleNanos;
+  private final DatagramSocket udp;
+  private final ServerSocket tcp;
+  private final String threadPrefix;
+  private final Semaphore slots;
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger connectionSeq = new AtomicInteger();
+  private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);
+  private final LongAdder connectionsRefused = new LongAdder();
+  private final LongAdder sendFailures = new LongAdder();
+  private final Thread udpThread;
+  private final Thread acceptThread;
+
+  /**
+   * Binds UDP and TCP on {@code bind} with the default limits and starts the threads.
+   *
+   * @param bind the address; with port 0 a free port is chosen, the same for UDP and TCP
+   * @param handler decides about each message
+   * @param onAccepted told about each accepted NOTIFY, on a listener thread; must not block
+   * @throws IOException if the sockets cannot be bound
+   */
+  public NotifyListener(InetSocketAddress bind, NotifyHandler handler,
+      Consumer<Accepted> onAccepted) throws IOException {
+    this(bind, handler, onAccepted, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * Binds UDP and TCP on {@code bind} and starts the threads.
+   *
+   * @param bind the address; with port 0 a free port is chosen, the same for UDP and TCP
+   * @param handler decides about each message
+   * @param onAccepted told about each accepted NOTIFY, on a listener thread; must not block
+   * @param idleTimeout how long a TCP connection may wait for a message or a write, at least 1 ms
+   * @param maxConnections how many TCP connections are served at once, at least 1
+   * @throws IOException if the sockets cannot be bound
+   * @throws IllegalArgumentException if a limit is out of range
+   */
+  public NotifyListener(InetSocketAddress bind, NotifyHandler handler,
+      Consumer<Accepted> onAccepted, Duration idleTimeout, int maxConnections)
+      throws IOException {
+    requireNonNull(bind, "bind");
+    this.handler = requireNonNull(handler, "handler");
+    this.onAccepted = requireNonNull(onAccepted, "onAccepted");
+    if (idleTimeout.toMillis() < 1 || idleTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("idle timeout " + idleTimeout + " is not 1 ms..24 days");
+    }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("max connections " + maxConnections + " is below 1");
+    }
+    this.idleNanos = idleTimeout.toNanos();
+    this.slots = new Semaphore(maxConnections);
+    for (Reason r : Reason.values()) {
+      counts.put(r, new LongAdder());
+    }
+    DatagramSocket u = null;
+    ServerSocket t = null;
+    for (int attempt = 1; t == null; attempt++) {
+      u = new DatagramSocket(bind);
+      try {
+        t = new ServerSocket();
+        t.setReuseAddress(true);
+        t.bind(new InetSocketAddress(bind.getAddress(), u.getLocalPort()), 64);
+        t.setSoTimeout((int) Math.max(1, Math.min(1000, idleTimeout.toMillis() / 2)));
+      } catch (IOException e) {
+        closeQuietly(t);
+        t = null;
+        u.close();
+        // Another process took the TCP side of the port UDP chose: pick another port.
+        if (!(e instanceof BindException) || bind.getPort() != 0 || attempt == BIND_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+    this.udp = u;
+    this.tcp = t;
+    this.threadPrefix = "zonesync-notify-" + INSTANCES.incrementAndGet() + "-";
+    this.udpThread = newThread("udp", this::serveUdp);
+    this.acceptThread = newThread("tcp-accept", this::acceptTcp);
+    udpThread.start();
+    acceptThread.start();
+    Loggers.NOTIFY.info("listening for notify on {} (udp and tcp)", Primary.format(localAddress()));
+  }
+
+  /**
+   * Returns the bound address; UDP and TCP share the port.
+   *
+   * @return the address and port
+   */
+  public InetSocketAddress localAddress() {
+    return new InetSocketAddress(tcp.getInetAddress(), tcp.getLocalPort());
+  }
+
+  /**
+   * Returns how many messages ended for a reason, over both transports.
+   *
+   * @param reason the reason
+   * @return the count
+   */
+  public long count(Reason reason) {
+    return counts.get(reason).sum();
+  }
+
+  /**
+   * Returns how many messages got no answer: dropped by the handler or failed to send.
+   *
+   * @return the count
+   */
+  public long dropped() {
+    long n = sendFailures.sum();
+    for (Reason r : Reason.values()) {
+      if (r.dropped()) {
+        n += counts.get(r).sum();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Returns how many TCP connections were closed at once because all slots were busy.
+   *
+   * @return the count
+   */
+  public long connectionsRefused() {
+    return connectionsRefused.sum();
+  }
+
+  /** Returns the prefix of this listener's thread names, for tests. */
+  String threadPrefix() {
+    return threadPrefix;
+  }
+
+  /**
+   * Stops receiving: closes every socket and waits up to 5 s for the threads to end. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    udp.close();
+    closeQuietly(tcp);
+    for (Connection c : connections) {
+      closeQuietly(c.socket);
+    }
+    long deadline = System.nanoTime() + CLOSE_DEADLINE_MILLIS * 1_000_000L;
+    // The accept thread first: once it has ended, no connection thread can be added.
+    boolean interrupted = !join(acceptThread, deadline) | !join(udpThread, deadline);
+    for (Thread th : threads) {
+      interrupted |= !join(th, deadline);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for a thread until the deadline; returns false if interrupted. */
+  private static boolean join(Thread th, long deadline) {
+    boolean ok = true;
+    try {
+      th.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+    } catch (InterruptedException e) {
+      ok = false;
+    }
+    if (th.isAlive()) {
+      Loggers.NOTIFY.warn("notify listener thread {} did not stop within {} ms", th.getName(),
+          CLOSE_DEADLINE_MILLIS);
+    }
+    return ok;
+  }
+
+  private void serveUdp() {
+    byte[] buf = new byte[MAX_MESSAGE];
+    DatagramPacket packet = new DatagramPacket(buf, buf.length);
+    while (!closed.get()) {
+      packet.setData(buf, 0, buf.length);
+      try {
+        udp.receive(packet);
+      } catch (IOException e) {
+        if (closed.get() || udp.isClosed()) {
+          return;
+        }
+        Loggers.NOTIFY.debug("notify udp receive failed: {}", e.getMessage());
+        continue;
+      }
+      InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
+      byte @Nullable [] answer = deliver(buf, packet.getLength(), from);
+      if (answer != null) {
+        try {
+          udp.send(new DatagramPacket(answer, answer.length, from));
+        } catch (IOException e) {
+          sendFailures.increment();
+        }
+      }
+    }
+  }
+
+  private void acceptTcp() {
+    while (!closed.get()) {
+      Socket s;
+      try {
+        s = tcp.accept();
+      } catch (SocketTimeoutException e) {
+        reapStuckWriters();
+        continue;
+      } catch (IOException e) {
+        if (closed.get() || tcp.isClosed()) {
+          return;
+        }
+        Loggers.NOTIFY.debug("notify tcp accept failed: {}", e.getMessage());
+        continue;
+      }
+      reapStuckWriters();
+      threads.removeIf(th -> th != udpThread && th != acceptThread && !th.isAlive());
+      if (!slots.tryAcquire()) {
+        connectionsRefused.increment();
+        closeQuietly(s);
+        continue;
+      }
+      Connection c = new Connection(s);
+      connections.add(c);
+      if (closed.get()) {
+        // close() may have walked the set before this connection joined it.
+        closeQuietly(s);
+      }
+      newThread("tcp-" + connectionSeq.incrementAndGet(), () -> serveTcp(c)).start();
+    }
+  }
+
+  private void serveTcp(Connection c) {
+    Socket s = c.socket;
+    InetSocketAddress from = (InetSocketAddress) s.getRemoteSocketAddress();
+    try {
+      s.setSoTimeout((int) Math.max(1, idleNanos / 1_000_000L));
+      s.setTcpNoDelay(true);
+      TcpMessageInput in = new TcpMessageInput(s.getInputStream(), MAX_MESSAGE);
+      OutputStream out = new BufferedOutputStream(s.getOutputStream());
+      byte[] buf = new byte[MAX_MESSAGE];
+      while (!closed.get()) {
+        int n = in.next(buf);
+        if (n < 0) {
+          break;
+        }
+        byte @Nullable [] answer = deliver(buf, n, from);
+        if (answer != null) {
+          c.writingSince = System.nanoTime() | 1; // never 0, which means "not writing"
+          out.write(answer.length >>> 8);
+          out.write(answer.length);
+          out.write(answer);
+          out.flush();
+          c.writingSince = 0;
+        }
+      }
+    } catch (IOException | WireFormatException e) {
+      // Idle timeout, a bad length prefix, a reset or our own close: the connection ends.
+      Loggers.NOTIFY.debug("notify tcp connection from {} ended: {}", Primary.format(from),
+          e.getMessage());
+    } finally {
+      closeQuietly(s);
+      connections.remove(c);
+      slots.release();
+    }
+  }
+
+  /** Closes connections whose answer has been stuck in a write for longer than the idle time. */
+  private void reapStuckWriters() {
+    long now = System.nanoTime();
+    for (Connection c : connections) {
+      long since = c.writingSince;
+      if (since != 0 && now - since > idleNanos) {
+        closeQuietly(c.socket);
+      }
+    }
+  }
+
+  /** Runs the handler, counts the outcome, tells the callback; returns the answer to send. */
+  private byte @Nullable [] deliver(byte[] buf, int len, InetSocketAddress from) {
+    Outcome o = handler.handle(buf, len, from);
+    counts.get(o.reason()).increment();
+    if (o.accepted().isPresent()) {
+      try {
+        onAccepted.accept(o.accepted().get());
+      } catch (RuntimeException e) {
+        Loggers.NOTIFY.warn("notify callback failed for zone {}", o.accepted().get().zone(), e);
+      }
+    }
+    return o.response().orElse(null);
+  }
+
+  private Thread newThread(String name, Runnable body) {
+    Thread th = new Thread(body, threadPrefix + name);
+    th.setDaemon(true);
+    threads.add(th);
+    return th;
+  }
+
+  private static void closeQuietly(@Nullable Closeable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // Closing is best effort; nothing is left to do with this socket.
+      }
+    }
+  }
+
+  /** One TCP connection, for close() and the stuck-writer sweep. */
+  private static final class Connection {
+    final Socket socket;
+    /** System.nanoTime() when the current write began, or 0 when not writing. */
+    volatile long writingSince;
+
+    Connection(Socket socket) {
+      this.socket = socket;
+    }
+  }
+
+  /** Counter of messages seen, for tests and stats: every reason summed. */
+  long received() {
+    long n = 0;
+    for (LongAdder a : counts.values()) {
+      n += a.sum();
+    }
+    return n;
+  }
+}
