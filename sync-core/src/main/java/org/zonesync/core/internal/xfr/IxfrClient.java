@@ -13,14 +13,11 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 import org.zonesync.api.Primary;
 import org.zonesync.api.TransferException;
-import org.zonesync.api.TsigKey;
 import org.zonesync.core.TransferLimits;
 import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.ZoneCursor;
-import org.zonesync.tsig.SignedMessage;
-import org.zonesync.tsig.Tsig;
 import org.zonesync.tsig.TsigStreamVerifier;
 
 /**
@@ -119,14 +116,9 @@ public final class IxfrClient {
     long start = nanoTime.getAsLong();
     long deadline = start + limits.transferTimeout().toNanos();
     int id = IDS.nextInt(0x10000);
-    byte[] query = query(id);
-    TsigStreamVerifier verifier = null;
-    TsigKey key = primary.key().orElse(null);
-    if (key != null) {
-      SignedMessage signed = Tsig.signRequest(key, query, 0, query.length, clock);
-      query = signed.message();
-      verifier = new TsigStreamVerifier(key, signed.mac(), clock);
-    }
+    SignedQuery q = SignedQuery.of(query(id), primary, clock);
+    byte[] query = q.wire();
+    TsigStreamVerifier verifier = q.verifier();
     IxfrStream stream = new IxfrStream(zone, id, current, limits, maxDeltas, lenient, verifier,
         primary.address());
     connection.exchange(query, deadline, stream, progress);

@@ -2,7 +2,6 @@
 package org.zonesync.core.internal.zone;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.xbill.DNS.DClass;
@@ -25,23 +24,14 @@ import org.zonesync.core.internal.zone.ZoneContentException.Reason;
  */
 public final class CompactZoneBuilder {
 
-  /** Arrays in Java cannot quite reach {@code Integer.MAX_VALUE} elements. */
-  private static final int MAX_ARENA = Integer.MAX_VALUE - 16;
-
-  // Staged record: TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA; owners as length octet + name.
-  private static final int HEADER = 10;
+  private static final int HEADER = StagedRecords.HEADER;
 
   private final Name origin;
   private final byte[] originWire;
   private final int maxRecordsPerRRset;
   private final int maxTypesPerName;
 
-  private byte[] arena = new byte[64 * 1024];
-  private int used;
-  private int[] recPos = new int[1024];
-  private int[] ownerPos = new int[1024];
-  private int count;
-  private int lastOwner = -1;
+  private final StagedRecords staged = new StagedRecords(64 * 1024, 1024);
   private int zoneClass = -1;
 
   /**
@@ -101,39 +91,7 @@ public final class CompactZoneBuilder {
           + ", ttl " + ttl + ", rdata length " + rdLen);
     }
     long storedTtl = ttl > TTL.MAX_VALUE ? 0 : ttl;
-    boolean sameOwner = lastOwner >= 0
-        && (arena[lastOwner] & 0xFF) == ownerLen
-        && Arrays.equals(arena, lastOwner + 1, lastOwner + 1 + ownerLen,
-            owner, ownerOff, ownerOff + ownerLen);
-    ensure((sameOwner ? 0 : 1 + ownerLen) + HEADER + rdLen);
-    if (!sameOwner) {
-      lastOwner = used;
-      arena[used++] = (byte) ownerLen;
-      System.arraycopy(owner, ownerOff, arena, used, ownerLen);
-      used += ownerLen;
-    }
-    if (count == recPos.length) {
-      int grown = count + (count >> 1);
-      recPos = Arrays.copyOf(recPos, grown);
-      ownerPos = Arrays.copyOf(ownerPos, grown);
-    }
-    ownerPos[count] = lastOwner;
-    recPos[count] = used;
-    count++;
-    byte[] a = arena;
-    int p = used;
-    a[p] = (byte) (type >>> 8);
-    a[p + 1] = (byte) type;
-    a[p + 2] = (byte) (dclass >>> 8);
-    a[p + 3] = (byte) dclass;
-    a[p + 4] = (byte) (storedTtl >>> 24);
-    a[p + 5] = (byte) (storedTtl >>> 16);
-    a[p + 6] = (byte) (storedTtl >>> 8);
-    a[p + 7] = (byte) storedTtl;
-    a[p + 8] = (byte) (rdLen >>> 8);
-    a[p + 9] = (byte) rdLen;
-    System.arraycopy(rdata, rdOff, a, p + HEADER, rdLen);
-    used = p + HEADER + rdLen;
+    staged.add(owner, ownerOff, ownerLen, type, dclass, storedTtl, rdata, rdOff, rdLen);
     if (type == Type.SOA && zoneClass < 0) {
       zoneClass = dclass;
     }
@@ -163,7 +121,7 @@ public final class CompactZoneBuilder {
    * @return the count
    */
   public long size() {
-    return count;
+    return staged.size();
   }
 
   /**
@@ -188,14 +146,14 @@ public final class CompactZoneBuilder {
       throw new ZoneContentException(Reason.WRONG_CLASS, origin, "zone " + origin
           + " has SOA class " + DClass.string(zoneClass) + ", not a data class");
     }
-    RecordSorter sorter = new RecordSorter(arena, recPos, ownerPos, count, HEADER,
-        originWire);
+    RecordSorter sorter = staged.sorter(originWire);
     return layOut(sorter.sort(), sorter);
   }
 
   /** Walks the sorted handles once: drops duplicates, checks, writes chunks. */
   private CompactZone layOut(int[] order, RecordSorter sorter) throws ZoneContentException {
-    byte[] a = arena;
+    byte[] a = staged.arena();
+    int count = staged.size();
     List<Chunk> chunks = new ArrayList<>(count / Chunk.MAX_RECORDS + 1);
     ChunkWriter writer = new ChunkWriter();
     int soaCount = 0;
@@ -208,7 +166,7 @@ public final class CompactZoneBuilder {
     int rrsetSize = 0;
     for (int k = 0; k < count; k++) {
       int r = order[k];
-      int o = ownerPos[r];
+      int o = staged.ownerCopy(r);
       int ol = a[o] & 0xFF;
       boolean sameName = groupOwner == o || (groupOwner >= 0
           && CanonicalNames.equalsIgnoreCase(a, groupOwner + 1, a[groupOwner] & 0xFF,
@@ -217,7 +175,7 @@ public final class CompactZoneBuilder {
         continue; // exact duplicate: the first added sorts first and is kept
       }
       prev = r;
-      int p = recPos[r];
+      int p = staged.recordOffset(r);
       int type = u16(a, p);
       if (!sameName) {
         checkRRset(groupOwner, rrsetType, rrsetSize);
@@ -289,7 +247,8 @@ public final class CompactZoneBuilder {
   private void checkTypes(int ownerAt, int types) throws ZoneContentException {
     if (maxTypesPerName > 0 && types > maxTypesPerName && ownerAt >= 0) {
       throw failure(Reason.TOO_MANY_TYPES, "too many types at "
-          + CanonicalNames.toText(arena, ownerAt + 1, arena[ownerAt] & 0xFF) + ": " + types + " > "
+          + CanonicalNames.toText(staged.arena(), ownerAt + 1, staged.arena()[ownerAt] & 0xFF)
+          + ": " + types + " > "
           + maxTypesPerName);
     }
   }
@@ -300,20 +259,8 @@ public final class CompactZoneBuilder {
 
   /** "www.example.com./A" for messages. */
   private String describe(int ownerAt, int type) {
-    return CanonicalNames.toText(arena, ownerAt + 1, arena[ownerAt] & 0xFF) + "/"
-        + Type.string(type);
-  }
-
-  private void ensure(int extra) {
-    if (arena.length - used >= extra) {
-      return;
-    }
-    long want = Math.max((long) arena.length * 2, (long) used + extra);
-    if ((long) used + extra > MAX_ARENA) {
-      throw new IllegalStateException("zone builder full: " + used + " bytes held, " + extra
-          + " more needed");
-    }
-    arena = Arrays.copyOf(arena, (int) Math.min(want, MAX_ARENA));
+    byte[] a = staged.arena();
+    return CanonicalNames.toText(a, ownerAt + 1, a[ownerAt] & 0xFF) + "/" + Type.string(type);
   }
 
   private static int u16(byte[] b, int p) {

@@ -30,7 +30,14 @@ final class StagedRecords {
   private int lastOwner = -1;
 
   StagedRecords() {
-    this(new byte[1024], new int[16], new int[16], 0, 0);
+    this(1024, 16);
+  }
+
+  /**
+   * Creates an empty list with room for {@code bytes} of records and {@code records} handles.
+   */
+  StagedRecords(int bytes, int records) {
+    this(new byte[bytes], new int[records], new int[records], 0, 0);
   }
 
   private StagedRecords(byte[] arena, int[] recPos, int[] ownerPos, int count, int used) {
@@ -91,7 +98,22 @@ final class StagedRecords {
    * @param originWire the zone apex, which gives names below it short sort keys
    */
   int[] canonicalOrder(byte[] originWire) {
-    return new RecordSorter(arena, recPos, ownerPos, count, HEADER, originWire).sort();
+    return sorter(originWire).sort();
+  }
+
+  /** Returns a sorter over the records as they are now. */
+  RecordSorter sorter(byte[] originWire) {
+    return new RecordSorter(arena, recPos, ownerPos, count, HEADER, originWire);
+  }
+
+  /** Returns the offset of record i's owner copy (its length octet): equal for shared owners. */
+  int ownerCopy(int i) {
+    return ownerPos[i];
+  }
+
+  /** Returns the offset of record i's TYPE field. */
+  int recordOffset(int i) {
+    return recPos[i];
   }
 
   int size() {
@@ -188,7 +210,7 @@ final class StagedRecords {
       return;
     }
     if ((long) used + extra > MAX_ARENA) {
-      throw new IllegalStateException("delta full: " + used + " bytes held, " + extra
+      throw new IllegalStateException("record list full: " + used + " bytes held, " + extra
           + " more needed");
     }
     long want = Math.max((long) arena.length * 2, (long) used + extra);
