@@ -11,11 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 import org.zonesync.api.TsigKey;
 
@@ -162,15 +159,15 @@ final class KnotProcess implements PrimaryServer {
         return k;
       }
       lastLog = k.log();
-      k.stop();
+      BindTools.stop(k.process);
       if (s == Startup.FAILED) {
-        deleteTree(dir);
+        BindTools.deleteTree(dir);
         return fail("knotd did not come up on 127.0.0.1:" + port + " within " + READY_MILLIS
             + " ms\n--- knot.conf (secrets masked)\n" + mask(config.render(dir, port))
             + "--- knotd log\n" + lastLog);
       }
     }
-    deleteTree(dir);
+    BindTools.deleteTree(dir);
     return fail("knotd could not bind a free port in " + ATTEMPTS + " attempts\n" + lastLog);
   }
 
@@ -235,15 +232,15 @@ final class KnotProcess implements PrimaryServer {
   @Override
   public void restartWithoutJournals(WhileStopped whileStopped)
       throws IOException, InterruptedException {
-    stop();
-    deleteTree(dir.resolve("storage").resolve("journal"));
+    BindTools.stop(process);
+    BindTools.deleteTree(dir.resolve("storage").resolve("journal"));
     whileStopped.run();
     log = dir.resolve("knotd-restart-" + ++restarts + ".log");
     process = launch(locate(), dir, conf, log);
     Startup s = awaitReady();
     if (s != Startup.READY) {
       String why = log();
-      stop();
+      BindTools.stop(process);
       fail("knotd did not come back on 127.0.0.1:" + port + " (" + s + ")\n--- knotd log\n"
           + why);
     }
@@ -258,36 +255,13 @@ final class KnotProcess implements PrimaryServer {
     }
   }
 
-  private void stop() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Stops knotd (SIGTERM, SIGKILL after 5 s) and deletes its directory. */
   @Override
   public void close() throws IOException {
     try {
-      stop();
+      BindTools.stop(process);
     } finally {
-      deleteTree(dir);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      BindTools.deleteTree(dir);
     }
   }
 }

@@ -15,10 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -167,19 +164,19 @@ final class NamedProcess implements PrimaryServer {
           return n;
         case PORT_TAKEN:
           lastLog = n.log();
-          n.stop();
+          BindTools.stop(n.process);
           continue;
         default:
           String why = n.log();
-          n.stop();
-          deleteTree(dir);
+          BindTools.stop(n.process);
+          BindTools.deleteTree(dir);
           return fail("named did not come up on 127.0.0.1:" + port + " within " + READY_MILLIS
               + " ms (exit " + (p.isAlive() ? "none" : p.exitValue()) + ")" + hint(why)
               + "\n--- named.conf (secrets masked)\n" + mask(config.render(dir, port))
               + "--- named log\n" + why);
       }
     }
-    deleteTree(dir);
+    BindTools.deleteTree(dir);
     return fail("named could not bind a free port in " + ATTEMPTS + " attempts\n" + lastLog);
   }
 
@@ -215,7 +212,7 @@ final class NamedProcess implements PrimaryServer {
   @Override
   public void restartWithoutJournals(WhileStopped whileStopped)
       throws IOException, InterruptedException {
-    stop();
+    BindTools.stop(process);
     for (Path file : config.files) {
       Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".jnl"));
     }
@@ -225,7 +222,7 @@ final class NamedProcess implements PrimaryServer {
     Startup s = awaitReady(config.zones);
     if (s != Startup.READY) {
       String why = log();
-      stop();
+      BindTools.stop(process);
       fail("named did not come back on 127.0.0.1:" + port + " (" + s + ")" + hint(why)
           + "\n--- named log\n" + why);
     }
@@ -338,36 +335,13 @@ final class NamedProcess implements PrimaryServer {
     return process.isAlive();
   }
 
-  private void stop() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Stops named (SIGTERM, SIGKILL after 5 s) and deletes its directory. */
   @Override
   public void close() throws IOException {
     try {
-      stop();
+      BindTools.stop(process);
     } finally {
-      deleteTree(dir);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      BindTools.deleteTree(dir);
     }
   }
 }
