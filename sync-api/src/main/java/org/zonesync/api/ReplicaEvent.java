@@ -3,7 +3,9 @@ package org.zonesync.api;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.Optional;
 import org.xbill.DNS.Name;
 
 /**
@@ -47,7 +49,7 @@ public sealed interface ReplicaEvent {
    * @param at when
    * @param stats the transfer's figures
    */
-  record TransferFinished(Name zone, Instant at, TransferStats stats) implements ReplicaEvent {
+  record TransferFinished(Name zone, Instant at, TransferReport stats) implements ReplicaEvent {
     /** Validates the fields. */
     public TransferFinished {
       requireNonNull(zone, "zone");
@@ -64,9 +66,11 @@ public sealed interface ReplicaEvent {
    * @param primary the peer
    * @param kind what was requested
    * @param error why
+   * @param fallback what is tried next from the same primary because of this failure: AXFR
+   *     after a failed IXFR; empty when the next step (if any) is another primary or a retry
    */
   record TransferFailed(Name zone, Instant at, Primary primary, TransferKind kind,
-      TransferException error) implements ReplicaEvent {
+      TransferException error, Optional<TransferKind> fallback) implements ReplicaEvent {
     /** Validates the fields. */
     public TransferFailed {
       requireNonNull(zone, "zone");
@@ -74,6 +78,80 @@ public sealed interface ReplicaEvent {
       requireNonNull(primary, "primary");
       requireNonNull(kind, "kind");
       requireNonNull(error, "error");
+      requireNonNull(fallback, "fallback");
+    }
+  }
+
+  /**
+   * A NOTIFY for the zone was accepted; a refresh follows unless its serial is not newer.
+   *
+   * @param zone the zone
+   * @param at when
+   * @param source where it came from
+   * @param serial the serial it carried, if any (a hint, RFC 1996 section 3.11)
+   * @param keyName the TSIG key that signed it, empty if accepted by address
+   */
+  record NotifyReceived(Name zone, Instant at, InetSocketAddress source,
+      Optional<SerialNumber> serial, Optional<Name> keyName) implements ReplicaEvent {
+    /** Validates the fields. */
+    public NotifyReceived {
+      requireNonNull(zone, "zone");
+      requireNonNull(at, "at");
+      requireNonNull(source, "source");
+      requireNonNull(serial, "serial");
+      requireNonNull(keyName, "keyName");
+    }
+  }
+
+  /**
+   * A NOTIFY for a zone held here was refused (not from a primary, or its TSIG did not verify).
+   *
+   * @param zone the zone
+   * @param at when
+   * @param source where it came from
+   * @param reason why, for operators
+   */
+  record NotifyRefused(Name zone, Instant at, InetSocketAddress source, String reason)
+      implements ReplicaEvent {
+    /** Validates the fields. */
+    public NotifyRefused {
+      requireNonNull(zone, "zone");
+      requireNonNull(at, "at");
+      requireNonNull(source, "source");
+      requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * The expire timer passed without a successful refresh: the zone is no longer served, its data
+   * stays on disk, and refreshes go on.
+   *
+   * @param zone the zone
+   * @param at when
+   * @param serial the serial of the version that expired
+   */
+  record Expired(Name zone, Instant at, SerialNumber serial) implements ReplicaEvent {
+    /** Validates the fields. */
+    public Expired {
+      requireNonNull(zone, "zone");
+      requireNonNull(at, "at");
+      requireNonNull(serial, "serial");
+    }
+  }
+
+  /**
+   * An expired zone is served again after a successful refresh.
+   *
+   * @param zone the zone
+   * @param at when
+   * @param serial the serial now served
+   */
+  record Recovered(Name zone, Instant at, SerialNumber serial) implements ReplicaEvent {
+    /** Validates the fields. */
+    public Recovered {
+      requireNonNull(zone, "zone");
+      requireNonNull(at, "at");
+      requireNonNull(serial, "serial");
     }
   }
 }

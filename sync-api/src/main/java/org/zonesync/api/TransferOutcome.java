@@ -30,7 +30,7 @@ public sealed interface TransferOutcome {
    *
    * @param stats the transfer's figures
    */
-  record Full(TransferStats stats) implements TransferOutcome {
+  record Full(TransferReport stats) implements TransferOutcome {
     /** Validates the field. */
     public Full {
       requireNonNull(stats, "stats");
@@ -47,7 +47,7 @@ public sealed interface TransferOutcome {
    *
    * @param stats the transfer's figures
    */
-  record Incremental(TransferStats stats) implements TransferOutcome {
+  record Incremental(TransferReport stats) implements TransferOutcome {
     /** Validates the field. */
     public Incremental {
       requireNonNull(stats, "stats");

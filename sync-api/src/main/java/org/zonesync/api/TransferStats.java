@@ -3,41 +3,110 @@ package org.zonesync.api;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import org.xbill.DNS.Name;
+import java.util.Optional;
 
 /**
- * The figures of one completed transfer, as logged in the one-line transfer summary.
+ * Counters and timings of a zone, or of every zone of a {@code ZoneSync} added up: what an
+ * operator scrapes (BIND's statistics channel, Knot's {@code stats}). An immutable snapshot; the
+ * counters only grow while the zone is held.
  *
- * @param zone the zone
- * @param remote the peer
- * @param kind AXFR or IXFR
- * @param serial the serial the transfer ended at
- * @param messages DNS messages read
- * @param records resource records read (both SOAs included)
- * @param bytes bytes read, length prefixes included
- * @param duration from connect to the last message
- * @since 0.1
+ * @param axfrSucceeded AXFRs applied (or found not newer) without error
+ * @param axfrFailed AXFRs that failed
+ * @param ixfrSucceeded IXFRs applied (or answered "up to date")
+ * @param ixfrFailed IXFRs that failed (each then fell back to AXFR)
+ * @param upToDate SOA checks that found the primary's serial not newer
+ * @param messages DNS messages read by transfers
+ * @param records resource records read by transfers
+ * @param bytes bytes read by transfers, length prefixes included
+ * @param transferTime the time spent in transfers, added up
+ * @param longestTransfer the longest single transfer
+ * @param soaQueries SOA queries sent
+ * @param soaQueryFailures SOA queries that brought no usable answer
+ * @param notifiesAccepted NOTIFYs accepted
+ * @param notifiesRefused NOTIFYs refused (not from a primary, bad TSIG, unknown zone)
+ * @param sinceLastSuccess time since the last successful refresh (for a total: the stalest
+ *     zone's), empty if there was none
+ * @param untilExpiry time left until the served version expires (for a total: the soonest),
+ *     zero when expired, empty if nothing is served
+ * @since 0.2
  */
-public record TransferStats(Name zone, InetSocketAddress remote, TransferKind kind,
-    SerialNumber serial, long messages, long records, long bytes, Duration duration) {
+public record TransferStats(long axfrSucceeded, long axfrFailed, long ixfrSucceeded,
+    long ixfrFailed, long upToDate, long messages, long records, long bytes,
+    Duration transferTime, Duration longestTransfer, long soaQueries, long soaQueryFailures,
+    long notifiesAccepted, long notifiesRefused, Optional<Duration> sinceLastSuccess,
+    Optional<Duration> untilExpiry) {
 
-  /** Validates the fields. */
+  /** All zero, nothing timed. */
+  public static final TransferStats EMPTY = new TransferStats(0, 0, 0, 0, 0, 0, 0, 0,
+      Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Optional.empty(), Optional.empty());
+
+  /**
+   * Validates the fields.
+   *
+   * @throws IllegalArgumentException if a counter or duration is negative
+   */
   public TransferStats {
-    requireNonNull(zone, "zone");
-    requireNonNull(remote, "remote");
-    requireNonNull(kind, "kind");
-    requireNonNull(serial, "serial");
-    requireNonNull(duration, "duration");
-    if (messages < 0 || records < 0 || bytes < 0 || duration.isNegative()) {
-      throw new IllegalArgumentException("negative transfer figure");
+    requireNonNull(transferTime, "transferTime");
+    requireNonNull(longestTransfer, "longestTransfer");
+    requireNonNull(sinceLastSuccess, "sinceLastSuccess");
+    requireNonNull(untilExpiry, "untilExpiry");
+    for (long v : new long[] {axfrSucceeded, axfrFailed, ixfrSucceeded, ixfrFailed, upToDate,
+        messages, records, bytes, soaQueries, soaQueryFailures, notifiesAccepted,
+        notifiesRefused}) {
+      if (v < 0) {
+        throw new IllegalArgumentException("negative counter " + v);
+      }
+    }
+    if (transferTime.isNegative() || longestTransfer.isNegative()
+        || sinceLastSuccess.map(Duration::isNegative).orElse(false)
+        || untilExpiry.map(Duration::isNegative).orElse(false)) {
+      throw new IllegalArgumentException("negative duration");
     }
   }
 
-  /** Returns records per second over the whole duration (0 for a zero duration). */
-  public double recordsPerSecond() {
-    long nanos = duration.toNanos();
-    return nanos == 0 ? 0 : records * 1e9 / nanos;
+  /** Returns the transfers that completed without error, of both kinds. */
+  public long transfersSucceeded() {
+    return axfrSucceeded + ixfrSucceeded;
+  }
+
+  /** Returns the transfers that failed, of both kinds. */
+  public long transfersFailed() {
+    return axfrFailed + ixfrFailed;
+  }
+
+  /**
+   * Adds two snapshots: counters and times are summed, the longest transfer is the longer, the
+   * time since the last success is the longer (the stalest zone) and the time until expiry the
+   * shorter (the zone closest to expiring).
+   *
+   * @param o the other snapshot
+   * @return the sum
+   */
+  public TransferStats plus(TransferStats o) {
+    return new TransferStats(axfrSucceeded + o.axfrSucceeded, axfrFailed + o.axfrFailed,
+        ixfrSucceeded + o.ixfrSucceeded, ixfrFailed + o.ixfrFailed, upToDate + o.upToDate,
+        messages + o.messages, records + o.records, bytes + o.bytes,
+        transferTime.plus(o.transferTime), max(longestTransfer, o.longestTransfer),
+        soaQueries + o.soaQueries, soaQueryFailures + o.soaQueryFailures,
+        notifiesAccepted + o.notifiesAccepted, notifiesRefused + o.notifiesRefused,
+        pick(sinceLastSuccess, o.sinceLastSuccess, true),
+        pick(untilExpiry, o.untilExpiry, false));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static Optional<Duration> pick(Optional<Duration> a, Optional<Duration> b,
+      boolean longer) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    int c = a.get().compareTo(b.get());
+    return (longer ? c >= 0 : c <= 0) ? a : b;
   }
 }

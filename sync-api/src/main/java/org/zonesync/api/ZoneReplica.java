@@ -38,14 +38,32 @@ public interface ZoneReplica {
   }
 
   /**
-   * Checks the primary and transfers a newer version if there is one. At most one transfer of
-   * a zone runs at a time; a call during a transfer joins it.
+   * Checks the primaries' SOA now and transfers a newer version if there is one (like
+   * {@code rndc refresh}). At most one refresh of a zone runs at a time; a call during one
+   * queues exactly one follow-up, and the returned future is that follow-up's.
    *
    * @return completes with the outcome, or exceptionally with a {@link TransferException} as the
    *     cause of a {@link java.util.concurrent.CompletionException}; the previous version keeps
    *     serving on failure
    */
   CompletableFuture<TransferOutcome> refresh();
+
+  /**
+   * Transfers the whole zone by AXFR from the first primary that serves it, without asking for
+   * its SOA first and whatever its serial (like {@code rndc retransfer}); a running refresh is
+   * cancelled first. The only way to go back to a primary whose serial is lower than ours.
+   *
+   * @return completes as {@link #refresh()}
+   */
+  CompletableFuture<TransferOutcome> retransfer();
+
+  /**
+   * Returns what the replica is doing: state, serial, primary, last success and failure, the
+   * next refresh, the expiry and the counters.
+   *
+   * @return a snapshot
+   */
+  ZoneStatus status();
 
   /**
    * Waits until a version is being served.

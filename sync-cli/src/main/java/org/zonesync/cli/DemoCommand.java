@@ -20,7 +20,7 @@ import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferOutcome;
-import org.zonesync.api.TransferStats;
+import org.zonesync.api.TransferReport;
 import org.zonesync.api.TsigAlgorithm;
 import org.zonesync.api.TsigKey;
 import org.zonesync.api.ZoneReplica;
@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--records", defaultValue = "100000", description = "zone size (default 100000)")
   int records = 100_000;
 
-  private static void print(TransferStats s) {
+  private static void print(TransferReport s) {
     System.out.printf(Locale.ROOT,
         "replica: %s of %s: %d records, %d messages, %d bytes, %.3f s, %.0f records/s%n",
         s.kind(), s.zone(), s.records(), s.messages(), s.bytes(), s.duration().toNanos() / 1e9,
@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         TsigAlgorithm.HMAC_SHA256, new SecureRandom());
     System.out.printf(Locale.ROOT, "primary: generated %s with %d records, serial %s (%.2f s)%n",
         origin, source.recordCount(), source.serial(), (System.nanoTime() - t0) / 1e9);
-    AtomicReference<@Nullable TransferStats> stats = new AtomicReference<>();
+    AtomicReference<@Nullable TransferReport> stats = new AtomicReference<>();
     try (TransferServer primary = TransferServer.builder().zone(source).keys(key).start();
         ZoneSync sync = ZoneSync.builder().storage(MemoryReplicaStore.create())
             .listener(e -> {
@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("demo: transfer failed: " + e.reason());
         return 1;
       }
-      TransferStats s = stats.get();
+      TransferReport s = stats.get();
       if (s == null) {
         System.err.println("demo: no transfer figures were reported");
         return 1;
@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("demo: refresh failed: " + e.getCause());
         return 1;
       }
-      TransferStats s2 = stats.get();
+      TransferReport s2 = stats.get();
       if (!(outcome instanceof TransferOutcome.Incremental) || s2 == null) {
         System.err.println("demo: expected an incremental transfer, got " + outcome);
         return 1;

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 import org.zonesync.api.Primary;
 import org.zonesync.api.TransferException;
-import org.zonesync.api.TransferStats;
+import org.zonesync.api.TransferReport;
 import org.zonesync.api.TsigKey;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.core.TransferLimits;
@@ -145,7 +145,7 @@ final class MirrorCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String summary(TransferStats s) {
+  static String summary(TransferReport s) {
     return String.format(Locale.ROOT,
         "zone %s: %s from %s, serial %s, %d records, %d messages, %d bytes, %.2f s,"
             + " %.0f records/s",

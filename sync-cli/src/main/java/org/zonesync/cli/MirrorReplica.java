@@ -18,7 +18,7 @@ import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.ReplicaStoreException;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferOutcome;
-import org.zonesync.api.TransferStats;
+import org.zonesync.api.TransferReport;
 import org.zonesync.api.ZoneReplica;
 import org.zonesync.core.SecondaryZone;
 import org.zonesync.core.TransferLimits;
@@ -60,7 +60,7 @@ final class MirrorReplica {
    * @param rounds how many refreshes at most when not {@code once} (Long.MAX_VALUE: forever)
    */
   int run(boolean once, Duration every, long rounds) throws InterruptedException {
-    AtomicReference<@Nullable TransferStats> last = new AtomicReference<>();
+    AtomicReference<@Nullable TransferReport> last = new AtomicReference<>();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -93,7 +93,7 @@ final class MirrorReplica {
     }
   }
 
-  private int refreshOnce(ZoneReplica replica, AtomicReference<@Nullable TransferStats> last)
+  private int refreshOnce(ZoneReplica replica, AtomicReference<@Nullable TransferReport> last)
       throws InterruptedException {
     TransferOutcome outcome;
     last.set(null);
@@ -109,7 +109,7 @@ final class MirrorReplica {
       err.println("zonesync mirror: zone " + zone + ": refresh did not finish");
       return 1;
     }
-    TransferStats s = last.get();
+    TransferReport s = last.get();
     if (outcome instanceof TransferOutcome.UpToDate || s == null) {
       out.println("zone " + zone + ": up to date at serial " + outcome.serial());
     } else {

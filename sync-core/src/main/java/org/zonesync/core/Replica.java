@@ -1,82 +1,99 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.zonesync.core;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.SOARecord;
 import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
-import org.zonesync.api.ReplicaListener;
 import org.zonesync.api.ReplicaState;
 import org.zonesync.api.ReplicaStoreException;
 import org.zonesync.api.TransferConnectionException;
 import org.zonesync.api.TransferException;
-import org.zonesync.api.TransferKind;
 import org.zonesync.api.TransferOutcome;
 import org.zonesync.api.ZoneReplica;
 import org.zonesync.api.ZoneSnapshot;
-import org.zonesync.api.spi.ReplicaStore;
+import org.zonesync.api.ZoneStatus;
+import org.zonesync.api.spi.ReplicaTimers;
 import org.zonesync.core.internal.Loggers;
-import org.zonesync.api.TransferStats;
-import org.zonesync.core.internal.xfr.AxfrClient;
-import org.zonesync.core.internal.xfr.IxfrClient;
-import org.zonesync.core.internal.xfr.IxfrStream;
-import org.zonesync.core.internal.zone.CompactZone;
-import org.zonesync.core.internal.zone.WireDelta;
-import org.zonesync.core.internal.zone.ZoneContentException;
+import org.zonesync.core.internal.refresh.RefreshSchedule;
+import org.zonesync.core.internal.refresh.RefreshSchedule.Phase;
+import org.zonesync.core.internal.refresh.SoaTimers;
 
 /**
- * One secondary zone. The served snapshot is published through an {@link AtomicReference}: one
- * swap per transfer, readers never lock. At most one transfer runs per zone; a refresh asked
- * for meanwhile joins it.
- *
- * <p>A replica holding a version asks for IXFR with its SOA (RFC 1995) and falls back to AXFR,
- * on a new connection, on every failure; one without a version uses AXFR. Each new version is
- * made durable in the store before it is published. (The SOA query and timers arrive with the
- * refresh engine.) A transferred serial that is not newer than the one served is not
- * published.
+ * One secondary zone: the held version, published through an {@link AtomicReference} (one swap
+ * per transfer, readers never lock), and its timers ({@link RefreshSchedule}) driven by one
+ * timer on the injected {@link Scheduler}. No thread belongs to a zone: an idle zone is this
+ * object and one scheduled timer. The schedule, the running attempt and the follow-up request
+ * are guarded by {@code this}; work is handed to the executor outside the lock.
  */
 final class Replica implements ZoneReplica {
 
   private static final Logger LOG = Loggers.XFER_IN;
 
   private final SecondaryZone config;
-  private final @Nullable ReplicaStore store;
-  private final TransferQueue queue;
-  private final InstantSource clock;
-  private final LongSupplier nanoTime;
-  private final ReplicaListener listener;
-  private final AtomicReference<@Nullable ZoneSnapshot> current = new AtomicReference<>();
-  private final AtomicReference<@Nullable CompletableFuture<TransferOutcome>> inFlight =
-      new AtomicReference<>();
-  private final AtomicReference<@Nullable Runnable> running = new AtomicReference<>();
+  private final Engine engine;
+  private final ZoneCounters counters = new ZoneCounters();
+  private final AtomicReference<@Nullable ZoneSnapshot> held = new AtomicReference<>();
+  private final Object publishLock = new Object();
+  private final RefreshSchedule schedule;
+  private Scheduler.@Nullable Timer timer;
+  private @Nullable RefreshAttempt attempt;
+  private @Nullable CompletableFuture<TransferOutcome> followUp;
+  private boolean urgentNext;
+  private boolean retransferNext;
+  private volatile @Nullable InetSocketAddress source;
+  private volatile @Nullable Instant lastSuccess;
+  private volatile @Nullable Instant lastFailure;
+  private volatile @Nullable String lastFailureReason;
+  private volatile boolean expired;
   private volatile boolean closed;
 
-  Replica(SecondaryZone config, @Nullable ReplicaStore store, TransferQueue queue,
-      InstantSource clock, LongSupplier nanoTime, ReplicaListener listener) {
+  Replica(SecondaryZone config, Engine engine) {
     this.config = config;
-    this.store = store;
-    this.queue = queue;
-    this.clock = clock;
-    this.nanoTime = nanoTime;
-    this.listener = listener;
+    this.engine = engine;
+    this.schedule = new RefreshSchedule(
+        new SplittableRandom(engine.seed() ^ config.zone().hashCode()));
   }
 
-  void loadStored() throws ReplicaStoreException {
-    if (store != null) {
-      StoredZones.load(store, config.zone()).ifPresent(current::set);
+  /** Loads the stored version and timers and arms the first timer. */
+  void start() throws ReplicaStoreException {
+    Optional<ReplicaTimers> saved = Optional.empty();
+    if (engine.store() != null) {
+      StoredZones.load(engine.store(), zone()).ifPresent(held::set);
+      saved = engine.store().loadTimers(zone());
     }
+    ZoneSnapshot h = held.get();
+    Optional<SoaTimers> heldTimers = Optional.ofNullable(h).map(this::timersOf);
+    Optional<RefreshSchedule.Snapshot> persisted = saved.filter(t -> h != null).map(t ->
+        new RefreshSchedule.Snapshot(t.expired() ? Phase.EXPIRED : Phase.SERVING,
+            t.nextRefresh(), t.expiresAt(), t.failures()));
+    Instant now = engine.clock().instant();
+    synchronized (this) {
+      schedule.start(persisted, heldTimers, now);
+      expired = schedule.phase() == Phase.EXPIRED;
+    }
+    if (h != null) {
+      saved.flatMap(ReplicaTimers::primary).ifPresent(p -> source = p);
+      saved.flatMap(ReplicaTimers::lastSuccess).ifPresent(t -> lastSuccess = t);
+      LOG.info("zone {}: loaded serial {} from the store{}", zone(), h.serial(),
+          expired ? ", expired" : "");
+    }
+    wake();
   }
 
   @Override
@@ -84,249 +101,309 @@ final class Replica implements ZoneReplica {
     return config.zone();
   }
 
+  SecondaryZone config() {
+    return config;
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  ZoneCounters counters() {
+    return counters;
+  }
+
+  Object publishLock() {
+    return publishLock;
+  }
+
+  @Nullable ZoneSnapshot held() {
+    return held.get();
+  }
+
+  boolean isExpired() {
+    return expired;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  Optional<InetSocketAddress> source() {
+    return Optional.ofNullable(source);
+  }
+
+  /** Serves a new version; called under the publish lock after it was made durable. */
+  void publish(ZoneSnapshot fresh, Primary from) {
+    held.set(fresh);
+    source = from.address();
+  }
+
   @Override
   public ReplicaState state() {
     if (closed) {
       return ReplicaState.CLOSED;
     }
-    return current.get() == null ? ReplicaState.LOADING : ReplicaState.SERVING;
+    if (held.get() == null) {
+      return ReplicaState.LOADING;
+    }
+    return expired ? ReplicaState.EXPIRED : ReplicaState.SERVING;
   }
 
   @Override
   public Optional<ZoneSnapshot> current() {
-    return closed ? Optional.empty() : Optional.ofNullable(current.get());
+    return closed || expired ? Optional.empty() : Optional.ofNullable(held.get());
   }
 
   @Override
   public CompletableFuture<TransferOutcome> refresh() {
-    while (true) {
-      CompletableFuture<TransferOutcome> f = inFlight.get();
-      if (f != null) {
-        return f;
-      }
-      CompletableFuture<TransferOutcome> mine = new CompletableFuture<>();
-      if (inFlight.compareAndSet(null, mine)) {
-        if (closed) {
-          finish(mine, null, new CompletionException(new TransferConnectionException(
-              "zone " + zone() + " is closed", zone(), null, null)));
-          return mine;
-        }
-        queue.submit(() -> run(mine));
-        return mine;
-      }
-    }
+    return request(false);
   }
 
-  private void run(CompletableFuture<TransferOutcome> result) {
-    if (result.isDone()) {
-      inFlight.compareAndSet(result, null);
+  @Override
+  public CompletableFuture<TransferOutcome> retransfer() {
+    return request(true);
+  }
+
+  /** A NOTIFY passed the ACL: refresh unless its serial is not newer than ours. */
+  void notified(InetSocketAddress from, Optional<org.zonesync.api.SerialNumber> serial,
+      Optional<Name> keyName) {
+    counters.notify(true);
+    engine.emit(new ReplicaEvent.NotifyReceived(zone(), engine.clock().instant(), from, serial,
+        keyName));
+    engine.unreachable().clearAddress(from.getAddress());
+    ZoneSnapshot h = held.get();
+    if (serial.isPresent() && h != null && !expired && !serial.get().isNewerThan(h.serial())) {
+      Loggers.NOTIFY.debug("zone {}: notify from {} with serial {}, ours is {}: nothing to do",
+          zone(), Primary.format(from), serial.get(), h.serial());
       return;
     }
-    TransferException last = null;
-    for (Primary primary : config.primaries()) {
-      if (closed || result.isCancelled()) {
-        break;
+    synchronized (this) {
+      if (closed) {
+        return;
       }
-      try {
-        ZoneSnapshot held = current.get();
-        if (held != null && config.requestIxfr()) {
-          try {
-            finish(result, incremental(primary, compact(held)), null);
-            return;
-          } catch (TransferException e) {
-            // every IXFR failure class falls back to AXFR, from clean state (RFC 1995 4)
-            if (last != null) {
-              e.addSuppressed(last);
-            }
-            last = e;
-          }
+      urgentNext = true;
+      schedule.notified(engine.clock().instant());
+    }
+    wake();
+  }
+
+  void notifyRefused(InetSocketAddress from, String reason) {
+    counters.notify(false);
+    engine.emit(new ReplicaEvent.NotifyRefused(zone(), engine.clock().instant(), from, reason));
+  }
+
+  private CompletableFuture<TransferOutcome> request(boolean forceAxfr) {
+    CompletableFuture<TransferOutcome> f;
+    RefreshAttempt running;
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new CompletionException(closedError()));
+      }
+      urgentNext = true;
+      retransferNext |= forceAxfr;
+      if (followUp == null) {
+        followUp = new CompletableFuture<>();
+      }
+      f = followUp;
+      running = forceAxfr ? attempt : null;
+      schedule.refreshRequested(engine.clock().instant());
+    }
+    if (running != null) {
+      LOG.info("zone {}: retransfer requested, cancelling the running refresh", zone());
+      running.cancel();
+    }
+    wake();
+    return f;
+  }
+
+  /** Advances the schedule to now: expires, starts a refresh, re-arms the timer. */
+  void wake() {
+    List<Runnable> after = new ArrayList<>(1);
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      Instant now = engine.clock().instant();
+      boolean again = true;
+      while (again) {
+        switch (schedule.tick(now)) {
+          case EXPIRE -> expire(now);
+          case REFRESH -> after.add(begin(now));
+          default -> again = false;
         }
-        finish(result, full(primary), null);
+      }
+      rearm(now);
+    }
+    for (Runnable r : after) {
+      r.run();
+    }
+  }
+
+  /** Guarded by this. */
+  private void expire(Instant now) {
+    expired = true;
+    ZoneSnapshot h = held.get();
+    LOG.error("zone {}: expired (serial {}), no longer served", zone(),
+        h == null ? "none" : h.serial());
+    if (h != null) {
+      engine.emit(new ReplicaEvent.Expired(zone(), now, h.serial()));
+    }
+    persist();
+  }
+
+  /** Guarded by this. */
+  private Runnable begin(Instant now) {
+    schedule.begin(now);
+    CompletableFuture<TransferOutcome> f = followUp != null ? followUp : new CompletableFuture<>();
+    followUp = null;
+    RefreshAttempt a = new RefreshAttempt(this, urgentNext, retransferNext, f);
+    urgentNext = false;
+    retransferNext = false;
+    attempt = a;
+    return a::start;
+  }
+
+  /** Guarded by this. */
+  private void rearm(Instant now) {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+    Optional<Duration> d = schedule.delayUntilWakeUp(now);
+    if (d.isPresent()) {
+      timer = engine.scheduler().schedule(d.get(), this::wake);
+    }
+  }
+
+  /** Called once per attempt, from the thread that ended it. */
+  void attemptEnded(RefreshAttempt a, RefreshAttempt.End how) {
+    Runnable complete;
+    synchronized (this) {
+      if (attempt != a) {
         return;
-      } catch (TransferException e) {
-        if (last != null) {
-          e.addSuppressed(last);
+      }
+      attempt = null;
+      if (closed) {
+        complete = () -> a.result().completeExceptionally(new CompletionException(closedError()));
+      } else {
+        complete = settle(a, how, engine.clock().instant());
+        persist();
+      }
+    }
+    complete.run();
+    wake();
+  }
+
+  /** Feeds the end of an attempt to the schedule; guarded by this. */
+  private Runnable settle(RefreshAttempt a, RefreshAttempt.End how, Instant now) {
+    if (how instanceof RefreshAttempt.End.Success s) {
+      boolean recovered = expired;
+      ZoneSnapshot h = held.get();
+      schedule.succeeded(h == null ? loadingTimers() : timersOf(h), now, s.expire());
+      expired = false;
+      lastSuccess = now;
+      if (recovered && h != null) {
+        LOG.info("zone {}: recovered, serving serial {} again", zone(), h.serial());
+        engine.emit(new ReplicaEvent.Recovered(zone(), now, h.serial()));
+      }
+      return () -> a.result().complete(s.outcome());
+    }
+    if (how instanceof RefreshAttempt.End.Failure fl) {
+      ZoneSnapshot h = held.get();
+      schedule.failed(h == null ? loadingTimers() : timersOf(h), now);
+      lastFailure = now;
+      lastFailureReason = fl.error() instanceof TransferException te ? te.reason()
+          : String.valueOf(fl.error().getMessage());
+      LOG.info("zone {}: refresh failed ({}), next attempt at {}", zone(), lastFailureReason,
+          schedule.nextRefresh());
+      // the schedule drops a follow-up asked for during a failing attempt: the retry is it
+      CompletableFuture<TransferOutcome> dropped = retransferNext ? null : followUp;
+      if (dropped != null) {
+        followUp = null;
+        urgentNext = false;
+      }
+      CompletionException ce = new CompletionException(fl.error());
+      return () -> {
+        a.result().completeExceptionally(ce);
+        if (dropped != null) {
+          dropped.completeExceptionally(ce);
         }
-        last = e;
-      } catch (ReplicaStoreException e) {
-        LOG.error("zone {}: cannot store the transferred version: {}", zone(), e.getMessage());
-        finish(result, null, new CompletionException(e));
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("zone {}: transfer from {} failed unexpectedly", zone(), primary, e);
-        finish(result, null, e);
-        return;
-      } finally {
-        running.set(null);
-      }
+      };
     }
-    TransferException failure = last != null ? last : new TransferConnectionException(
-        "zone " + zone() + " is closed", zone(), null, null);
-    finish(result, null, new CompletionException(failure));
+    schedule.aborted(now);
+    return () -> a.result().completeExceptionally(new CompletionException(
+        new TransferConnectionException("refresh of zone " + zone() + " was cancelled",
+            zone(), null, null)));
   }
 
-  private static CompactZone compact(ZoneSnapshot s) {
-    return s instanceof CompactZone c ? c : StoredZones.compact(s);
+  private SoaTimers timersOf(ZoneSnapshot s) {
+    return SoaTimers.of((SOARecord) s.soa(), config.timerBounds());
   }
 
-  /** One IXFR; the caller falls back to AXFR on any TransferException. */
-  private TransferOutcome incremental(Primary primary, CompactZone base)
-      throws TransferException, ReplicaStoreException {
-    emit(new ReplicaEvent.TransferStarted(zone(), clock.instant(), primary, TransferKind.IXFR));
-    IxfrClient client = new IxfrClient(zone(), primary, base, config.limits(),
-        config.ixfrMaxDeltas(), config.ixfrLenient(), clock, nanoTime);
-    running.set(client::cancel);
-    IxfrClient.Result r;
+  /** While loading, retry like BIND: from one minute, doubling up to six hours. */
+  private SoaTimers loadingTimers() {
+    return config.loadingTimers();
+  }
+
+  /** Saves the timers; guarded by this. A store failure is logged: timers are advisory. */
+  private void persist() {
+    if (engine.store() == null || held.get() == null) {
+      return;
+    }
+    RefreshSchedule.Snapshot p = schedule.persisted();
+    ReplicaTimers t = new ReplicaTimers(p.nextRefresh(), p.expiresAt(),
+        p.phase() == Phase.EXPIRED && p.expiresAt().isPresent(), p.failures(),
+        Optional.ofNullable(source), Optional.ofNullable(lastSuccess));
     try {
-      r = ZoneTransfers.ixfr(client, zone(), primary);
-    } catch (TransferException e) {
-      emit(new ReplicaEvent.TransferFailed(zone(), clock.instant(), primary, TransferKind.IXFR,
-          e));
-      throw e;
-    }
-    if (r.outcome() instanceof IxfrStream.Result.UpToDate) {
-      return new TransferOutcome.UpToDate(base.serial());
-    }
-    CompactZone fresh = r.outcome() instanceof IxfrStream.Result.Incremental i ? i.zone()
-        : ((IxfrStream.Result.Full) r.outcome()).zone();
-    TransferStats stats = new TransferStats(zone(), primary.address(), TransferKind.IXFR,
-        fresh.serial(), r.messages(), r.records(), r.bytes(), r.duration());
-    if (closed) {
-      return new TransferOutcome.UpToDate(base.serial());
-    }
-    TransferOutcome outcome;
-    if (r.outcome() instanceof IxfrStream.Result.Incremental i) {
-      if (store != null) {
-        journal(base, i.deltas(), fresh);
-      }
-      outcome = new TransferOutcome.Incremental(stats);
-    } else {
-      storeFull(base, fresh);
-      outcome = new TransferOutcome.Full(stats);
-    }
-    current.set(fresh);
-    emit(new ReplicaEvent.TransferFinished(zone(), clock.instant(), stats));
-    return outcome;
-  }
-
-  /**
-   * Commits the deltas, each durable before the new version is served. If the journal refuses
-   * one (a failed write may have left its state unknown), the whole new version is stored
-   * instead, which restarts the journal.
-   */
-  private void journal(CompactZone base, List<WireDelta> deltas, CompactZone fresh)
-      throws ReplicaStoreException {
-    CompactZone version = base;
-    try {
-      for (WireDelta d : deltas) {
-        version = apply(version, d);
-        store.append(d.toZoneDelta(), version);
-      }
+      engine.store().saveTimers(zone(), t);
     } catch (ReplicaStoreException e) {
-      LOG.warn("zone {}: journal append failed ({}); storing serial {} in full", zone(),
-          e.getMessage(), fresh.serial());
-      store.replace(fresh);
+      Loggers.JOURNAL.warn("zone {}: cannot save refresh timers: {}", zone(), e.getMessage());
     }
   }
 
-  private CompactZone apply(CompactZone version, WireDelta d) throws ReplicaStoreException {
-    try {
-      return version.apply(d, config.ixfrLenient(), 0, 0);
-    } catch (ZoneContentException e) {
-      // the stream applied the same delta already; failing here means a bug, not bad input
-      throw new ReplicaStoreException("cannot replay delta " + d.from() + " -> " + d.to()
-          + " for the journal: " + e.getMessage(), zone(), e);
-    }
-  }
-
-  /** One AXFR. */
-  private TransferOutcome full(Primary primary) throws TransferException, ReplicaStoreException {
-    emit(new ReplicaEvent.TransferStarted(zone(), clock.instant(), primary, TransferKind.AXFR));
-    AxfrClient client = new AxfrClient(zone(), primary, config.limits(), clock, nanoTime);
-    running.set(client::cancel);
-    ZoneTransfers.Result r;
-    try {
-      r = ZoneTransfers.axfr(client, zone(), primary, TransferProgress.NONE);
-    } catch (TransferException e) {
-      emit(new ReplicaEvent.TransferFailed(zone(), clock.instant(), primary, TransferKind.AXFR,
-          e));
-      throw e;
-    }
-    TransferOutcome outcome = publish(r);
-    emit(new ReplicaEvent.TransferFinished(zone(), clock.instant(), r.stats()));
-    return outcome;
-  }
-
-  private TransferOutcome publish(ZoneTransfers.Result r) throws ReplicaStoreException {
-    ZoneSnapshot old = current.get();
-    ZoneSnapshot fresh = r.snapshot();
-    if (old != null && !fresh.serial().isNewerThan(old.serial())) {
-      if (fresh.serial().isOlderThan(old.serial())) {
-        LOG.warn("zone {}: primary {} has serial {}, older than ours {}; keeping ours", zone(),
-            Primary.format(r.stats().remote()), fresh.serial(), old.serial());
-      }
-      return new TransferOutcome.UpToDate(old.serial());
-    }
-    if (closed) {
-      return new TransferOutcome.UpToDate(old == null ? fresh.serial() : old.serial());
-    }
-    storeFull(old == null ? null : compact(old), compact(fresh));
-    current.set(fresh);
-    return new TransferOutcome.Full(r.stats());
-  }
-
-  /**
-   * Makes a full version durable before it is served: the exact difference from the previous
-   * version is journaled when ixfr-from-differences is on, else the journal restarts.
-   */
-  private void storeFull(@Nullable CompactZone old, CompactZone fresh)
-      throws ReplicaStoreException {
-    if (store == null) {
-      return;
-    }
-    if (old != null && config.ixfrFromDifferences() && fresh.serial().isNewerThan(old.serial())) {
-      store.append(CompactZone.diff(old, fresh).toZoneDelta(), fresh);
-    } else {
-      store.replace(fresh);
-    }
-  }
-
-  private void finish(CompletableFuture<TransferOutcome> f, @Nullable TransferOutcome outcome,
-      @Nullable Throwable error) {
-    inFlight.compareAndSet(f, null);
-    if (error != null) {
-      f.completeExceptionally(error);
-    } else {
-      f.complete(outcome);
-    }
-  }
-
-  private void emit(ReplicaEvent event) {
-    try {
-      listener.onEvent(event);
-    } catch (RuntimeException e) {
-      LOG.warn("zone {}: exception thrown by replica listener", zone(), e);
+  @Override
+  public ZoneStatus status() {
+    Instant now = engine.clock().instant();
+    synchronized (this) {
+      ZoneSnapshot h = held.get();
+      Optional<Instant> expiresAt = h == null ? Optional.empty() : schedule.expiresAt();
+      return new ZoneStatus(zone(), state(), Optional.ofNullable(h).map(ZoneSnapshot::serial),
+          Optional.ofNullable(source), Optional.ofNullable(lastSuccess),
+          Optional.ofNullable(lastFailure), Optional.ofNullable(lastFailureReason),
+          attempt != null ? Optional.empty() : Optional.of(schedule.nextRefresh()),
+          expiresAt, attempt != null, schedule.failures(),
+          counters.snapshot(now, Optional.ofNullable(lastSuccess),
+              expired ? Optional.of(now) : expiresAt));
     }
   }
 
   @Override
   public ZoneSnapshot awaitCurrent(Duration timeout)
       throws TransferException, InterruptedException, TimeoutException {
-    long deadline = nanoTime.getAsLong() + timeout.toNanos();
+    long deadline = engine.nanoTime().getAsLong() + timeout.toNanos();
     while (true) {
-      ZoneSnapshot s = current.get();
-      if (s != null && !closed) {
+      ZoneSnapshot s = current().orElse(null);
+      if (s != null) {
         return s;
       }
       if (closed) {
         throw new IllegalStateException("zone " + zone() + " is closed");
       }
-      long left = deadline - nanoTime.getAsLong();
+      long left = deadline - engine.nanoTime().getAsLong();
       if (left <= 0) {
-        throw new TimeoutException("zone " + zone() + " has no version after " + timeout);
+        throw new TimeoutException("zone " + zone() + " has no version to serve after "
+            + timeout + " (state " + state() + ")");
+      }
+      CompletableFuture<TransferOutcome> f;
+      synchronized (this) {
+        f = attempt != null ? attempt.result() : null;
+      }
+      if (f == null) {
+        f = refresh();
       }
       try {
-        refresh().get(left, TimeUnit.NANOSECONDS);
+        f.get(left, TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause() instanceof CompletionException ce && ce.getCause() != null
             ? ce.getCause() : e.getCause();
@@ -338,12 +415,36 @@ final class Replica implements ZoneReplica {
     }
   }
 
+  /**
+   * Stops the zone: no timer fires again, the running attempt is cancelled (its socket closed),
+   * and once this returns nothing is written to the store for the zone.
+   */
   void close() {
-    closed = true;
-    Runnable cancel = running.get();
-    if (cancel != null) {
-      cancel.run();
+    RefreshAttempt running;
+    CompletableFuture<TransferOutcome> pending;
+    synchronized (this) {
+      closed = true;
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
+      }
+      running = attempt;
+      pending = followUp;
+      followUp = null;
     }
+    if (running != null) {
+      running.cancel();
+    }
+    if (pending != null) {
+      pending.completeExceptionally(new CompletionException(closedError()));
+    }
+    synchronized (publishLock) {
+      // waits for a store write in progress; every later one sees closed and does not write
+    }
+  }
+
+  private TransferConnectionException closedError() {
+    return new TransferConnectionException("zone " + zone() + " is closed", zone(), null, null);
   }
 
   @Override

@@ -6,12 +6,14 @@ import static java.util.Objects.requireNonNull;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 import org.zonesync.api.Primary;
 import org.zonesync.api.TsigKey;
+import org.zonesync.core.internal.refresh.SoaTimers;
 
 /**
  * The configuration of one secondary zone: its name, its primaries in the order they are tried,
@@ -28,6 +30,7 @@ public final class SecondaryZone {
   private final int ixfrMaxDeltas;
   private final boolean ixfrLenient;
   private final boolean ixfrFromDifferences;
+  private final SoaTimers.Bounds timerBounds;
 
   private SecondaryZone(Builder b) {
     this.zone = b.zone;
@@ -37,6 +40,8 @@ public final class SecondaryZone {
     this.ixfrMaxDeltas = b.ixfrMaxDeltas;
     this.ixfrLenient = b.ixfrLenient;
     this.ixfrFromDifferences = b.ixfrFromDifferences;
+    this.timerBounds = new SoaTimers.Bounds(b.minRefresh, b.maxRefresh, b.minRetry, b.maxRetry,
+        b.maxExpire);
   }
 
   /**
@@ -108,6 +113,21 @@ public final class SecondaryZone {
     return ixfrFromDifferences;
   }
 
+  /** The clamps applied to the SOA's refresh, retry and expire. */
+  SoaTimers.Bounds timerBounds() {
+    return timerBounds;
+  }
+
+  /**
+   * The timers used while no version is held: retry after one minute, doubling up to six hours
+   * (BIND's defaults for a zone that never loaded).
+   */
+  SoaTimers loadingTimers() {
+    Duration retry = Duration.ofMinutes(1);
+    Duration refresh = Duration.ofHours(6);
+    return new SoaTimers(refresh, retry, refresh.plus(retry), Duration.ZERO);
+  }
+
   @Override
   public String toString() {
     return "SecondaryZone[" + zone + ", primaries " + primaries + "]";
@@ -122,6 +142,11 @@ public final class SecondaryZone {
     private int ixfrMaxDeltas = 1000;
     private boolean ixfrLenient;
     private boolean ixfrFromDifferences;
+    private Duration minRefresh = SoaTimers.Bounds.BIND.minRefresh();
+    private Duration maxRefresh = SoaTimers.Bounds.BIND.maxRefresh();
+    private Duration minRetry = SoaTimers.Bounds.BIND.minRetry();
+    private Duration maxRetry = SoaTimers.Bounds.BIND.maxRetry();
+    private Duration maxExpire = SoaTimers.Bounds.BIND.maxExpire();
 
     private Builder(Name zone) {
       this.zone = zone;
@@ -226,10 +251,50 @@ public final class SecondaryZone {
     }
 
     /**
+     * Sets the range the SOA's refresh is clamped to (BIND's {@code min-refresh-time} and
+     * {@code max-refresh-time}); default 300 s to 4 weeks.
+     *
+     * @param min the shortest, positive
+     * @param max the longest
+     * @return this
+     */
+    public Builder refreshRange(Duration min, Duration max) {
+      this.minRefresh = requireNonNull(min, "min");
+      this.maxRefresh = requireNonNull(max, "max");
+      return this;
+    }
+
+    /**
+     * Sets the range the SOA's retry is clamped to (BIND's {@code min-retry-time} and
+     * {@code max-retry-time}); default 500 s to 2 weeks.
+     *
+     * @param min the shortest, positive
+     * @param max the longest
+     * @return this
+     */
+    public Builder retryRange(Duration min, Duration max) {
+      this.minRetry = requireNonNull(min, "min");
+      this.maxRetry = requireNonNull(max, "max");
+      return this;
+    }
+
+    /**
+     * Sets the longest expire; the shortest is always refresh + retry. Default 24 weeks.
+     *
+     * @param max the longest
+     * @return this
+     */
+    public Builder maxExpire(Duration max) {
+      this.maxExpire = requireNonNull(max, "max");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @return the configuration
      * @throws IllegalStateException if no primary was added
+     * @throws IllegalArgumentException if a timer range is empty or not positive
      */
     public SecondaryZone build() {
       if (primaries.isEmpty()) {

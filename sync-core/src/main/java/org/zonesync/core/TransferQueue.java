@@ -1,65 +1,119 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.zonesync.core;
 
+import java.net.InetAddress;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.zonesync.core.internal.Loggers;
 
 /**
- * Runs at most {@code limit} transfers at once on an executor; the rest wait in FIFO order and
- * never fail for lack of a slot. Thread-safe.
+ * Runs at most {@code limit} transfers at once, and at most {@code perPrimary} from one primary
+ * address (BIND's {@code transfers-in} and {@code transfers-per-ns}); the rest wait and never
+ * fail for lack of a slot. Urgent transfers (after a NOTIFY or an operator's request) start
+ * before periodic ones; within a class, the first waiting transfer whose primary has a free slot
+ * starts first, so a slow primary never holds back the zones of another. Thread-safe.
  */
 final class TransferQueue {
 
-  private final Executor executor;
-  private final int limit;
-  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
-  private int running;
+  private static final Logger LOG = Loggers.XFER_IN;
 
-  TransferQueue(Executor executor, int limit) {
-    this.executor = executor;
-    this.limit = limit;
+  private record Task(InetAddress primary, Runnable body) {
   }
 
-  void submit(Runnable task) {
+  private final Executor executor;
+  private final int limit;
+  private final int perPrimary;
+  private final ArrayDeque<Task> urgent = new ArrayDeque<>();
+  private final ArrayDeque<Task> periodic = new ArrayDeque<>();
+  private final Map<InetAddress, Integer> perPrimaryRunning = new HashMap<>();
+  private int running;
+
+  TransferQueue(Executor executor, int limit, int perPrimary) {
+    this.executor = executor;
+    this.limit = limit;
+    this.perPrimary = perPrimary;
+  }
+
+  /**
+   * Runs {@code body} when a slot is free.
+   *
+   * @param primary the primary the transfer is from
+   * @param isUrgent whether it goes before periodic work
+   * @param body the transfer; runs on the executor
+   */
+  void submit(InetAddress primary, boolean isUrgent, Runnable body) {
+    Task t = new Task(primary, body);
     synchronized (this) {
-      if (running >= limit) {
-        waiting.add(task);
-        return;
-      }
-      running++;
+      (isUrgent ? urgent : periodic).add(t);
     }
-    dispatch(task);
+    pump();
   }
 
   synchronized int waiting() {
-    return waiting.size();
+    return urgent.size() + periodic.size();
   }
 
-  private void dispatch(Runnable task) {
+  synchronized int running() {
+    return running;
+  }
+
+  private void pump() {
+    while (true) {
+      Task next;
+      synchronized (this) {
+        next = running < limit ? take() : null;
+        if (next == null) {
+          return;
+        }
+        running++;
+        perPrimaryRunning.merge(next.primary(), 1, Integer::sum);
+      }
+      dispatch(next);
+    }
+  }
+
+  /** The first task of the first non-empty class whose primary has a slot, removed. */
+  private Task take() {
+    for (ArrayDeque<Task> q : new ArrayDeque[] {urgent, periodic}) {
+      for (Iterator<Task> it = q.iterator(); it.hasNext(); ) {
+        Task t = it.next();
+        if (perPrimaryRunning.getOrDefault(t.primary(), 0) < perPrimary) {
+          it.remove();
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  private void dispatch(Task task) {
     try {
       executor.execute(() -> {
         try {
-          task.run();
+          task.body().run();
+        } catch (RuntimeException e) {
+          LOG.error("transfer task failed unexpectedly", e);
         } finally {
-          next();
+          done(task);
         }
       });
     } catch (RejectedExecutionException e) {
-      next();
-      throw e;
+      // the executor is shutting down: the task is dropped, its slot freed
+      LOG.debug("transfer task rejected by the executor: {}", e.toString());
+      done(task);
     }
   }
 
-  private void next() {
-    Runnable task;
+  private void done(Task task) {
     synchronized (this) {
-      task = waiting.poll();
-      if (task == null) {
-        running--;
-        return;
-      }
+      running--;
+      perPrimaryRunning.computeIfPresent(task.primary(), (k, v) -> v == 1 ? null : v - 1);
     }
-    dispatch(task);
+    pump();
   }
 }

@@ -3,6 +3,11 @@ package org.zonesync.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -18,54 +26,92 @@ import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 import org.zonesync.api.ReplicaListener;
 import org.zonesync.api.ReplicaStoreException;
+import org.zonesync.api.TransferStats;
 import org.zonesync.api.ZoneReplica;
 import org.zonesync.api.spi.ReplicaStore;
+import org.zonesync.core.internal.notify.NotifyHandler;
+import org.zonesync.core.internal.notify.NotifyListener;
+import org.zonesync.core.internal.notify.Outcome;
+import org.zonesync.core.internal.notify.ZoneAcl;
 
 /**
- * A set of secondary zones kept up to date from their primaries.
+ * A set of secondary zones kept up to date from their primaries: SOA timers, NOTIFY, several
+ * primaries per zone, expiry ("The life of a secondary zone" in DESIGN.md).
  *
  * <pre>{@code
- * try (ZoneSync sync = ZoneSync.builder().transfersIn(10).build()) {
+ * try (ZoneSync sync = ZoneSync.builder().storage(FileReplicaStore.in(dir))
+ *     .listen(new InetSocketAddress("127.0.0.1", 5300)).build()) {
  *   ZoneReplica replica = sync.addSecondary(SecondaryZone.builder("example.com.")
  *       .primary("192.0.2.1", 53, key).build());
  *   ZoneSnapshot zone = replica.awaitCurrent(Duration.ofSeconds(30));
  * }
  * }</pre>
  *
- * <p>Thread-safe. Transfers run on the executor, at most {@link Builder#transfersIn} at once;
- * more wait in a queue. {@link #close()} cancels running transfers and releases threads.
+ * <p>Thread-safe. No thread belongs to a zone: each zone is a timer on the {@link Scheduler}
+ * and its work runs on the executor. At most {@link Builder#transfersIn} transfers run at once
+ * and at most {@link Builder#transfersPerPrimary} from one primary; more wait in a queue (work
+ * after a NOTIFY first) and never fail for lack of a slot. SOA queries across all zones are
+ * rate-limited ({@link Builder#soaQueryRate}). {@link #close()} cancels running transfers and
+ * releases threads.
  *
  * @since 0.1
  */
 public final class ZoneSync implements AutoCloseable {
 
-  private final @Nullable ReplicaStore store;
-  private final TransferQueue queue;
-  private final @Nullable ExecutorService ownExecutor;
-  private final InstantSource clock;
-  private final LongSupplier nanoTime;
-  private final ReplicaListener listener;
+  private final Engine engine;
   private final ConcurrentMap<Name, Replica> replicas = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Name, ZoneAcl> acls = new ConcurrentHashMap<>();
+  private final NotifyHandler notifyHandler;
+  private final @Nullable ExecutorService ownExecutor;
+  private final @Nullable ScheduledThreadPoolExecutor ownScheduler;
+  private final @Nullable NotifyListener notifyListener;
   private volatile boolean closed;
 
   private ZoneSync(Builder b) {
-    this.store = b.store;
-    this.clock = b.clock;
-    this.nanoTime = b.nanoTime;
-    this.listener = b.listener;
     Executor executor = b.executor;
     if (executor == null) {
-      AtomicInteger n = new AtomicInteger();
-      ownExecutor = Executors.newFixedThreadPool(b.transfersIn, r -> {
-        Thread t = new Thread(r, "zonesync-xfer-in-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      // a cached pool: threads exist only while work runs; the queue and gate bound how many
+      ownExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+          new SynchronousQueue<>(), daemon("zonesync-worker-"));
       executor = ownExecutor;
     } else {
       ownExecutor = null;
     }
-    this.queue = new TransferQueue(executor, b.transfersIn);
+    Scheduler scheduler = b.scheduler;
+    if (scheduler == null) {
+      ownScheduler = new ScheduledThreadPoolExecutor(1, daemon("zonesync-timer-"));
+      ownScheduler.setRemoveOnCancelPolicy(true); // thousands of re-armed timers
+      scheduler = Scheduler.of(ownScheduler);
+    } else {
+      ownScheduler = null;
+    }
+    SoaProbe probe = b.probe != null ? b.probe : SoaProbe.network(b.clock, b.nanoTime);
+    long seed = b.seed != null ? b.seed : new SecureRandom().nextLong();
+    this.engine = new Engine(b.store, new TransferQueue(executor, b.transfersIn,
+        b.transfersPerPrimary), new SoaGate(executor, scheduler, b.nanoTime, b.soaQueryRate),
+        scheduler, b.clock, b.nanoTime, seed, b.listener, probe,
+        new Unreachable(b.unreachableHold), b.soaQueryTimeout);
+    this.notifyHandler = new NotifyHandler(zone -> Optional.ofNullable(acls.get(zone)), b.clock);
+    NotifyListener l = null;
+    if (b.listen != null) {
+      try {
+        l = new NotifyListener(b.listen, notifyHandler, (src, o) -> onNotify(src, o));
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException("cannot listen for notify on " + b.listen + ": "
+            + e.getMessage(), e);
+      }
+    }
+    this.notifyListener = l;
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** Returns a builder with the defaults: no store, 10 transfers in, system clocks. */
@@ -74,8 +120,9 @@ public final class ZoneSync implements AutoCloseable {
   }
 
   /**
-   * Adds a secondary zone: loads its last stored version (served at once) and starts a
-   * transfer from its primaries.
+   * Adds a secondary zone: loads its last stored version and timers (served at once unless they
+   * say it expired) and schedules its first refresh: at once for a zone without a version,
+   * else when the stored timers say.
    *
    * @param config the zone's configuration
    * @return the replica
@@ -87,18 +134,37 @@ public final class ZoneSync implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("ZoneSync is closed");
     }
-    Replica replica = new Replica(config, store, queue, clock, nanoTime, listener);
+    Replica replica = new Replica(config, engine);
     if (replicas.putIfAbsent(config.zone(), replica) != null) {
       throw new IllegalStateException("zone " + config.zone() + " is already added");
     }
     try {
-      replica.loadStored();
-    } catch (ReplicaStoreException e) {
-      replicas.remove(config.zone());
+      replica.start();
+    } catch (ReplicaStoreException | RuntimeException e) {
+      replicas.remove(config.zone(), replica);
+      replica.close();
       throw e;
     }
-    replica.refresh();
+    acls.put(config.zone().canonicalize(), ZoneAcl.of(config.primaries()));
     return replica;
+  }
+
+  /**
+   * Removes a zone: cancels its running transfer (closing its socket) and its timers; once this
+   * returns nothing more is written to the store for it. Its stored data stays.
+   *
+   * @param zone the apex
+   * @return whether the zone was held
+   */
+  public boolean removeSecondary(Name zone) {
+    requireNonNull(zone, "zone");
+    Replica r = replicas.remove(zone);
+    if (r == null) {
+      return false;
+    }
+    acls.remove(zone.canonicalize());
+    r.close();
+    return true;
   }
 
   /**
@@ -116,20 +182,89 @@ public final class ZoneSync implements AutoCloseable {
     return List.copyOf(replicas.values());
   }
 
+  /**
+   * Returns the counters of every zone held, added up ({@link TransferStats#plus}).
+   *
+   * @return the totals
+   */
+  public TransferStats stats() {
+    TransferStats total = TransferStats.EMPTY;
+    for (Replica r : replicas.values()) {
+      total = total.plus(r.status().stats());
+    }
+    return total;
+  }
+
+  /**
+   * Handles a NOTIFY received by a host server (RFC 1996): checks it (a zone held here, from a
+   * configured primary address or signed with a primary's key) and, when accepted, starts a
+   * refresh unless its serial is not newer than ours. Never blocks on the network.
+   *
+   * @param message the message bytes; not kept
+   * @param source where it came from
+   * @return the answer to send back on the same transport (signed when the NOTIFY was), or empty
+   *     when nothing must be answered (a response, another opcode, garbage)
+   */
+  public Optional<byte[]> handleNotify(byte[] message, InetSocketAddress source) {
+    requireNonNull(message, "message");
+    requireNonNull(source, "source");
+    Outcome o = notifyHandler.handle(message, message.length, source);
+    onNotify(source, o);
+    return o.response();
+  }
+
+  /**
+   * Returns the address the built-in NOTIFY listener is bound to.
+   *
+   * @return the UDP and TCP address, or empty without {@link Builder#listen}
+   */
+  public Optional<InetSocketAddress> notifyAddress() {
+    return notifyListener == null ? Optional.empty() : Optional.of(notifyListener.localAddress());
+  }
+
+  private void onNotify(InetSocketAddress source, Outcome o) {
+    if (o.zone().isEmpty()) {
+      return;
+    }
+    Replica r = replicas.get(o.zone().get());
+    if (r == null) {
+      return;
+    }
+    if (o.accepted().isPresent()) {
+      var a = o.accepted().get();
+      r.notified(a.source(), a.serial(), a.keyName());
+    } else if (o.reason() == Outcome.Reason.NOT_A_PRIMARY
+        || o.reason() == Outcome.Reason.BAD_TSIG) {
+      r.notifyRefused(source, o.reason().name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
   /** Cancels running transfers, closes every replica and stops zonesync's own threads. */
   @Override
   public void close() {
     closed = true;
+    if (notifyListener != null) {
+      notifyListener.close();
+    }
     for (Replica r : replicas.values()) {
       r.close();
     }
-    if (ownExecutor != null) {
-      ownExecutor.shutdownNow();
-      try {
-        ownExecutor.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (engine != null) {
+      engine.soaGate().close();
+    }
+    shutdown(ownScheduler);
+    shutdown(ownExecutor);
+  }
+
+  private static void shutdown(@Nullable ExecutorService e) {
+    if (e == null) {
+      return;
+    }
+    e.shutdownNow();
+    try {
+      e.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -141,6 +276,14 @@ public final class ZoneSync implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private LongSupplier nanoTime = System::nanoTime;
     private ReplicaListener listener = ReplicaListener.NONE;
+    private int transfersPerPrimary = 2;
+    private int soaQueryRate = 20;
+    private Duration soaQueryTimeout = Duration.ofSeconds(3);
+    private Duration unreachableHold = Duration.ofMinutes(1);
+    private @Nullable Scheduler scheduler;
+    private @Nullable InetSocketAddress listen;
+    private @Nullable Long seed;
+    private @Nullable SoaProbe probe;
 
     private Builder() {
     }
@@ -172,8 +315,9 @@ public final class ZoneSync implements AutoCloseable {
     }
 
     /**
-     * Sets the executor transfers run on; default a pool of {@code transfersIn} daemon threads
-     * owned by zonesync. A given executor is not shut down by {@link ZoneSync#close()}.
+     * Sets the executor SOA queries and transfers run on; default a pool of daemon threads owned
+     * by zonesync that exist only while there is work. Any executor works, e.g. virtual threads
+     * on JDK 21+. A given executor is not shut down by {@link ZoneSync#close()}.
      *
      * @param executor the executor
      * @return this
@@ -216,7 +360,116 @@ public final class ZoneSync implements AutoCloseable {
       return this;
     }
 
-    /** Builds the instance; starts no threads until a zone is added. */
+    /**
+     * Sets how many transfers run at once from one primary address (BIND's
+     * {@code transfers-per-ns}); default 2.
+     *
+     * @param n at least 1
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder transfersPerPrimary(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("transfersPerPrimary must be at least 1: " + n);
+      }
+      this.transfersPerPrimary = n;
+      return this;
+    }
+
+    /**
+     * Sets how many SOA queries are sent per second across all zones (BIND's
+     * {@code serial-query-rate}); default 20. Queries after a NOTIFY go first.
+     *
+     * @param perSecond at least 1
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder soaQueryRate(int perSecond) {
+      if (perSecond < 1) {
+        throw new IllegalArgumentException("soaQueryRate must be at least 1: " + perSecond);
+      }
+      this.soaQueryRate = perSecond;
+      return this;
+    }
+
+    /**
+     * Sets how long an SOA query waits for an answer, per transport (UDP, then TCP); default
+     * 3 s.
+     *
+     * @param timeout positive
+     * @return this
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder soaQueryTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("soaQueryTimeout must be positive: " + timeout);
+      }
+      this.soaQueryTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long a primary that timed out or refused the connection is skipped by periodic
+     * refreshes (a NOTIFY from it, or an operator's request, tries it anyway); default 1 min.
+     *
+     * @param hold zero or more
+     * @return this
+     */
+    public Builder unreachableHold(Duration hold) {
+      if (hold.isNegative()) {
+        throw new IllegalArgumentException("unreachableHold must not be negative: " + hold);
+      }
+      this.unreachableHold = hold;
+      return this;
+    }
+
+    /**
+     * Sets the scheduler for every timer (refresh, retry, expire, rate limit); default one
+     * daemon thread owned by zonesync. Tests pass a simulated one.
+     *
+     * @param scheduler the scheduler; not shut down by {@link ZoneSync#close()}
+     * @return this
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Binds a UDP and TCP listener for NOTIFY on {@code address} when built (RFC 1996); port 0
+     * picks a free port, see {@link ZoneSync#notifyAddress()}.
+     *
+     * @param address the address
+     * @return this
+     */
+    public Builder listen(InetSocketAddress address) {
+      this.listen = requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Seeds the jitter of refresh timers, for reproducible tests; default a random seed.
+     *
+     * @param seed the seed
+     * @return this
+     */
+    public Builder randomSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** For tests: how SOA queries are answered. */
+    Builder soaProbe(SoaProbe probe) {
+      this.probe = requireNonNull(probe, "probe");
+      return this;
+    }
+
+    /**
+     * Builds the instance; starts no threads until a zone is added, except the NOTIFY listener.
+     *
+     * @return the instance
+     * @throws UncheckedIOException if the NOTIFY listener cannot bind its address
+     */
     public ZoneSync build() {
       return new ZoneSync(this);
     }

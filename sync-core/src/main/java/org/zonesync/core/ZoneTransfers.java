@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.InstantSource;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.xbill.DNS.Name;
 import org.zonesync.api.Primary;
+import org.zonesync.api.SerialNumber;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferKind;
-import org.zonesync.api.TransferStats;
+import org.zonesync.api.TransferReport;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.xfr.AxfrClient;
@@ -36,7 +38,7 @@ public final class ZoneTransfers {
    * @param snapshot the new zone version
    * @param stats the figures
    */
-  public record Result(ZoneSnapshot snapshot, TransferStats stats) {
+  public record Result(ZoneSnapshot snapshot, TransferReport stats) {
     /** Validates the fields. */
     public Result {
       requireNonNull(snapshot, "snapshot");
@@ -76,7 +78,7 @@ public final class ZoneTransfers {
   public static Result axfr(Name zone, Primary primary, TransferLimits limits,
       TransferProgress progress, InstantSource clock) throws TransferException {
     return axfr(new AxfrClient(zone, primary, limits, clock, System::nanoTime), zone, primary,
-        progress);
+        progress, null);
   }
 
   /**
@@ -113,8 +115,9 @@ public final class ZoneTransfers {
     return r;
   }
 
-  static Result axfr(AxfrClient client, Name zone, Primary primary, TransferProgress progress)
-      throws TransferException {
+  /** Runs an AXFR and logs it; {@code from} is the serial held before, for the log line. */
+  static Result axfr(AxfrClient client, Name zone, Primary primary, TransferProgress progress,
+      @Nullable SerialNumber from) throws TransferException {
     String key = primary.key().map(k -> ", key " + k.name()).orElse("");
     String remote = Primary.format(primary.address());
     LOG.info("zone {}: AXFR, incoming, remote {}{}, started", zone, remote, key);
@@ -126,16 +129,16 @@ public final class ZoneTransfers {
           e.reason());
       throw e;
     }
-    TransferStats stats = new TransferStats(zone, primary.address(), TransferKind.AXFR,
+    TransferReport stats = new TransferReport(zone, primary.address(), TransferKind.AXFR,
         r.zone().serial(), r.messages(), r.records(), r.bytes(), r.duration());
     LOG.atInfo().addKeyValue("zone", zone).addKeyValue("remote", remote)
         .addKeyValue("records", r.records()).addKeyValue("bytes", r.bytes())
         .addKeyValue("serial", stats.serial())
         .log(String.format(Locale.ROOT,
             "zone %s: AXFR, incoming, remote %s%s, finished, %.2f s, %d messages, %d records,"
-                + " %d bytes, serial %s",
+                + " %d bytes, serial %s%s",
             zone, remote, key, r.duration().toNanos() / 1e9, r.messages(),
-            r.records(), r.bytes(), stats.serial()));
+            r.records(), r.bytes(), from == null ? "" : from + " -> ", stats.serial()));
     return new Result(r.zone(), stats);
   }
 }

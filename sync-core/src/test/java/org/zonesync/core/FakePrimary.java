@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,9 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 import org.zonesync.api.SerialNumber;
 import org.zonesync.api.TsigKey;
@@ -90,13 +95,15 @@ public final class FakePrimary implements AutoCloseable {
   public static final String NOT_EXACT_OWNER = "not-there";
 
   private final ServerSocket server;
-  private final List<CompactZone> versions;
-  private final List<WireDelta> steps;
+  private volatile List<CompactZone> versions;
+  private volatile List<WireDelta> steps;
   private final @Nullable TsigKey key;
   private final FaultPolicy policy;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger axfrQueries = new AtomicInteger();
   private final AtomicInteger ixfrQueries = new AtomicInteger();
+  private final AtomicInteger soaQueries = new AtomicInteger();
+  private final DatagramSocket udp;
   private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile int cutAt;
@@ -122,10 +129,97 @@ public final class FakePrimary implements AutoCloseable {
     this.steps = List.copyOf(d);
     this.key = key;
     this.policy = policy;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    ServerSocket srv = null;
+    DatagramSocket dgram = null;
+    for (int attempt = 0; dgram == null; attempt++) {
+      srv = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      try {
+        dgram = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+            srv.getLocalPort()));
+      } catch (java.net.BindException e) {
+        srv.close();
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+    this.server = srv;
+    this.udp = dgram;
     Thread t = new Thread(this::acceptLoop, "fake-primary");
     t.setDaemon(true);
     t.start();
+    Thread u = new Thread(this::udpLoop, "fake-primary-udp");
+    u.setDaemon(true);
+    u.start();
+  }
+
+  /**
+   * Makes {@code next} the newest version; the previous newest stays in the history for IXFR.
+   *
+   * @param next a version built by {@link Zones#of}, with a newer serial
+   */
+  public synchronized void publish(ZoneSnapshot next) {
+    List<CompactZone> v = new ArrayList<>(versions);
+    List<WireDelta> d = new ArrayList<>(steps);
+    d.add(CompactZone.diff(v.get(v.size() - 1), (CompactZone) next));
+    v.add((CompactZone) next);
+    steps = List.copyOf(d);
+    versions = List.copyOf(v);
+  }
+
+  /** Returns how many SOA queries were answered, over UDP and TCP. */
+  public int soaQueries() {
+    return soaQueries.get();
+  }
+
+  private void udpLoop() {
+    byte[] buf = new byte[65535];
+    DatagramPacket p = new DatagramPacket(buf, buf.length);
+    while (!udp.isClosed()) {
+      try {
+        p.setLength(buf.length);
+        udp.receive(p);
+        byte[] answer = soaAnswer(Arrays.copyOf(buf, p.getLength()));
+        if (answer != null) {
+          udp.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+        }
+      } catch (Exception e) {
+        if (udp.isClosed()) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Answers an SOA query (signed when it was), or null if it is not one. */
+  private byte @Nullable [] soaAnswer(byte[] query) throws Exception {
+    Message q = new Message(query);
+    if (q.getQuestion() == null || q.getQuestion().getType() != Type.SOA) {
+      return null;
+    }
+    soaQueries.incrementAndGet();
+    VerifiedRequest verified = null;
+    int at = Tsig.locate(query, 0, query.length);
+    if (at >= 0 && key != null) {
+      verified = TsigRequestVerifier.verify(TsigKeyring.of(key), query, 0, query.length, at,
+          InstantSource.system());
+    }
+    Message a = new Message(q.getHeader().getID());
+    a.getHeader().setFlag(Flags.QR);
+    a.getHeader().setFlag(Flags.AA);
+    a.addRecord(q.getQuestion(), Section.QUESTION);
+    if (policy == FaultPolicy.REFUSED) {
+      a.getHeader().setRcode(Rcode.REFUSED);
+    } else {
+      a.addRecord(newest().soa(), Section.ANSWER);
+    }
+    byte[] wire = a.toWire();
+    TsigStreamSigner signer = policy == FaultPolicy.UNSIGNED ? null : signer(verified);
+    if (signer == null) {
+      return wire;
+    }
+    byte[] out = Arrays.copyOf(wire, wire.length + 512);
+    return Arrays.copyOf(out, signer.sign(out, 0, wire.length));
   }
 
   /**
@@ -249,6 +343,19 @@ public final class FakePrimary implements AutoCloseable {
         return;
       }
       byte[] query = Arrays.copyOf(buf, len);
+      byte[] soa = soaAnswer(query);
+      while (soa != null) { // SOA queries first, then the transfer on the same connection
+        out.write(soa.length >>> 8);
+        out.write(soa.length);
+        out.write(soa);
+        out.flush();
+        len = new TcpMessageInput(in, 65535).next(buf);
+        if (len < 0) {
+          return;
+        }
+        query = Arrays.copyOf(buf, len);
+        soa = soaAnswer(query);
+      }
       MessageReader r = new MessageReader();
       r.reset(query, 0, len);
       r.next();
@@ -433,6 +540,7 @@ public final class FakePrimary implements AutoCloseable {
   public void close() throws IOException {
     closed.countDown();
     server.close();
+    udp.close();
     for (Socket s : sockets) {
       s.close();
     }

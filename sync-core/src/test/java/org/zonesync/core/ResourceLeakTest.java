@@ -63,7 +63,9 @@ final class ResourceLeakTest {
           assertThrows(ExecutionException.class, () -> r.refresh().get(30, TimeUnit.SECONDS));
           assertEquals(versions.get(0), r.snapshot());
         }
-        assertTrue(zonesyncThreads() <= 2, "transfer threads: " + zonesyncThreads());
+        // the timer thread, and pooled workers: one refresh runs at a time, a worker handing
+        // over to the next step may briefly overlap it
+        assertTrue(zonesyncThreads() <= 4, "zonesync threads: " + zonesyncThreads());
         long filesAfter = openFiles();
         assertTrue(filesAfter <= filesBefore + 2,
             "file descriptors grew from " + filesBefore + " to " + filesAfter);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.ReplicaListener;
 import org.zonesync.api.ReplicaState;
+import org.zonesync.api.SerialNotNewerException;
 import org.zonesync.api.TransferOutcome;
 import org.zonesync.api.TransferRefusedException;
 import org.zonesync.api.TsigVerificationException;
@@ -108,10 +110,14 @@ final class ZoneSyncTest {
           .primary(Primary.of(refusing.address(), KEY))
           .primary(Primary.of(good.address(), KEY)).build());
       assertEquals(source, r.awaitCurrent(Duration.ofSeconds(30)));
-      assertEquals(List.of("TransferStarted", "TransferFailed", "TransferStarted",
-          "TransferFinished"), events.kinds());
-      ReplicaEvent.TransferFailed failed = (ReplicaEvent.TransferFailed) events.events.get(1);
-      assertInstanceOf(TransferRefusedException.class, failed.error());
+      // the refusing primary already refused the SOA query: no transfer was tried from it
+      assertEquals(List.of("TransferStarted", "TransferFinished"), events.kinds());
+      ReplicaEvent.TransferStarted started = (ReplicaEvent.TransferStarted) events.events.get(0);
+      assertEquals(good.address(), started.primary().address());
+      assertEquals(1, refusing.soaQueries());
+      assertEquals(0, refusing.axfrQueries());
+      assertEquals(1, r.status().stats().soaQueryFailures());
+      assertEquals(Optional.of(good.address()), r.status().primary());
     }
   }
 
@@ -124,15 +130,20 @@ final class ZoneSyncTest {
         ZoneSync sync = ZoneSync.builder().storage(store).build()) {
       ZoneReplica r = sync.addSecondary(SecondaryZone.builder(ZONE)
           .primary(Primary.of(older.address(), KEY)).build());
-      TransferOutcome o = r.refresh().get(30, TimeUnit.SECONDS);
-      assertInstanceOf(TransferOutcome.UpToDate.class, o);
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> r.refresh().get(30, TimeUnit.SECONDS));
+      SerialNotNewerException behind = assertInstanceOf(SerialNotNewerException.class,
+          e.getCause());
+      assertEquals(19, behind.theirs().value());
       assertEquals(ours, r.snapshot());
       assertEquals(20, r.snapshot().serial().value());
+      assertEquals(0, older.axfrQueries() + older.ixfrQueries(), "nothing transferred");
+      assertTrue(r.status().lastFailureReason().orElseThrow().contains("lower than ours"));
     }
   }
 
   @Test
-  void refresh_duringATransfer_joinsIt_andCloseCancels() throws Exception {
+  void refresh_duringATransfer_queuesOneFollowUp_andCloseCancels() throws Exception {
     try (FakePrimary stalled = FakePrimary.start(version(5, 200), KEY, FaultPolicy.STALL)
         .messageSize(512)) {
       ZoneSync sync = ZoneSync.builder().build();

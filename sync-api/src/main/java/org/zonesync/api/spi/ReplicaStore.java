@@ -89,6 +89,31 @@ public interface ReplicaStore extends AutoCloseable {
   Optional<List<ZoneDelta>> deltasSince(Name zone, SerialNumber from)
       throws ReplicaStoreException;
 
+  /**
+   * Returns the refresh timers last saved for a zone.
+   *
+   * @param zone the zone apex
+   * @return the timers, or empty if none were saved (or they were damaged, which is logged);
+   *     default: empty (a store that keeps no timers refreshes every zone at start)
+   * @throws ReplicaStoreException only for failures the caller must see
+   */
+  default Optional<ReplicaTimers> loadTimers(Name zone) throws ReplicaStoreException {
+    return Optional.empty();
+  }
+
+  /**
+   * Saves the refresh timers of a zone, replacing the previous ones atomically: a crash leaves
+   * either the old or the new timers readable. Called after each refresh and at expiry, never
+   * more than once per refresh.
+   *
+   * @param zone the zone apex
+   * @param timers the timers
+   * @throws ReplicaStoreException if they could not be written; the previous ones stay;
+   *     default: does nothing
+   */
+  default void saveTimers(Name zone, ReplicaTimers timers) throws ReplicaStoreException {
+  }
+
   /** Releases resources. Default: nothing. */
   @Override
   default void close() throws ReplicaStoreException {

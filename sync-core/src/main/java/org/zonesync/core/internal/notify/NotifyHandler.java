@@ -138,7 +138,8 @@ public final class NotifyHandler {
       }
     } catch (RuntimeException e) {
       Loggers.NOTIFY.warn("notify from {} failed unexpectedly", where(source), e);
-      return new Outcome(Reason.INTERNAL_ERROR, Optional.empty(), Optional.empty());
+      return new Outcome(Reason.INTERNAL_ERROR, Optional.empty(), Optional.empty(),
+          Optional.empty());
     }
   }
 
@@ -197,6 +198,7 @@ public final class NotifyHandler {
           + received + "', not a secondary zone here: NOTAUTH");
     }
     ZoneAcl acl = found.get();
+    q.zone = zone;
     int tsigAt;
     try {
       tsigAt = Tsig.locate(msg, 0, len);
@@ -247,20 +249,21 @@ public final class NotifyHandler {
           serial.map(SerialNumber::toString).orElse("none"));
     }
     return new Outcome(Reason.ACCEPTED, Optional.of(answer(q, RCODE_NOERROR)),
-        Optional.of(accepted));
+        Optional.of(accepted), Optional.of(zone));
   }
 
   private Outcome drop(Reason reason, InetSocketAddress source,
       java.util.function.Supplier<String> line) {
     refusals.log(key(source), () -> line.get() + " from " + where(source));
-    return new Outcome(reason, Optional.empty(), Optional.empty());
+    return new Outcome(reason, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   private Outcome refuse(Request q, Reason reason, int rcode,
       java.util.function.Supplier<String> line) {
     String suffix = reason == Reason.NOT_A_PRIMARY ? "" : " from " + where(q.source);
     refusals.log(key(q.source), () -> line.get() + suffix);
-    return new Outcome(reason, Optional.of(answer(q, rcode)), Optional.empty());
+    return new Outcome(reason, Optional.of(answer(q, rcode)), Optional.empty(),
+        Optional.ofNullable(q.zone));
   }
 
   /** Builds the answer: header, the question if there was exactly one, TSIG as described. */
@@ -341,6 +344,7 @@ public final class NotifyHandler {
     int qtype;
     int qclass;
     @Nullable VerifiedRequest verified;
+    @Nullable Name zone;
     @Nullable TsigError tsigError;
     @Nullable ZoneAcl acl;
     int tsigAt = -1;

@@ -23,7 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.zonesync.api.Primary;
 import org.zonesync.core.internal.Loggers;
@@ -55,7 +55,7 @@ public final class NotifyListener implements Closeable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final NotifyHandler handler;
-  private final Consumer<Accepted> onAccepted;
+  private final BiConsumer<InetSocketAddress, Outcome> onOutcome;
   private final long idleNanos;
   private final DatagramSocket udp;
   private final ServerSocket tcp;
@@ -76,12 +76,12 @@ public final class NotifyListener implements Closeable {
    *
    * @param bind the address; with port 0 a free port is chosen, the same for UDP and TCP
    * @param handler decides about each message
-   * @param onAccepted told about each accepted NOTIFY, on a listener thread; must not block
+   * @param onOutcome told about each message's outcome, on a listener thread; must not block
    * @throws IOException if the sockets cannot be bound
    */
   public NotifyListener(InetSocketAddress bind, NotifyHandler handler,
-      Consumer<Accepted> onAccepted) throws IOException {
-    this(bind, handler, onAccepted, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+      BiConsumer<InetSocketAddress, Outcome> onOutcome) throws IOException {
+    this(bind, handler, onOutcome, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
   }
 
   /**
@@ -89,18 +89,18 @@ public final class NotifyListener implements Closeable {
    *
    * @param bind the address; with port 0 a free port is chosen, the same for UDP and TCP
    * @param handler decides about each message
-   * @param onAccepted told about each accepted NOTIFY, on a listener thread; must not block
+   * @param onOutcome told about each message's outcome, on a listener thread; must not block
    * @param idleTimeout how long a TCP connection may wait for a message or a write, at least 1 ms
    * @param maxConnections how many TCP connections are served at once, at least 1
    * @throws IOException if the sockets cannot be bound
    * @throws IllegalArgumentException if a limit is out of range
    */
   public NotifyListener(InetSocketAddress bind, NotifyHandler handler,
-      Consumer<Accepted> onAccepted, Duration idleTimeout, int maxConnections)
+      BiConsumer<InetSocketAddress, Outcome> onOutcome, Duration idleTimeout, int maxConnections)
       throws IOException {
     requireNonNull(bind, "bind");
     this.handler = requireNonNull(handler, "handler");
-    this.onAccepted = requireNonNull(onAccepted, "onAccepted");
+    this.onOutcome = requireNonNull(onOutcome, "onOutcome");
     if (idleTimeout.toMillis() < 1 || idleTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("idle timeout " + idleTimeout + " is not 1 ms..24 days");
     }
@@ -336,12 +336,10 @@ public final class NotifyListener implements Closeable {
   private byte @Nullable [] deliver(byte[] buf, int len, InetSocketAddress from) {
     Outcome o = handler.handle(buf, len, from);
     counts.get(o.reason()).increment();
-    if (o.accepted().isPresent()) {
-      try {
-        onAccepted.accept(o.accepted().get());
-      } catch (RuntimeException e) {
-        Loggers.NOTIFY.warn("notify callback failed for zone {}", o.accepted().get().zone(), e);
-      }
+    try {
+      onOutcome.accept(from, o);
+    } catch (RuntimeException e) {
+      Loggers.NOTIFY.warn("notify callback failed for {}", o.reason(), e);
     }
     return o.response().orElse(null);
   }

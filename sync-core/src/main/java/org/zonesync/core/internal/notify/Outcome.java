@@ -4,6 +4,7 @@ package org.zonesync.core.internal.notify;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import org.xbill.DNS.Name;
 
 /**
  * What {@link NotifyHandler#handle} decided about one message.
@@ -12,14 +13,18 @@ import java.util.Optional;
  * @param response the answer to send back on the same transport, or empty to send nothing; the
  *     array belongs to the caller
  * @param accepted present exactly when {@code reason} is {@link Reason#ACCEPTED}
+ * @param zone the zone the NOTIFY was for, lower-cased, when it is one held here (accepted, or
+ *     refused by its ACL or TSIG); empty when the message got no further than that
  */
-public record Outcome(Reason reason, Optional<byte[]> response, Optional<Accepted> accepted) {
+public record Outcome(Reason reason, Optional<byte[]> response, Optional<Accepted> accepted,
+    Optional<Name> zone) {
   /**
    * Checks that {@code accepted} agrees with {@code reason}.
    *
    * @param reason the reason
    * @param response the answer
    * @param accepted the accepted NOTIFY
+   * @param zone the held zone
    * @throws IllegalArgumentException if {@code accepted} is present for a refusal or missing for
    *     {@link Reason#ACCEPTED}
    */
@@ -27,6 +32,7 @@ public record Outcome(Reason reason, Optional<byte[]> response, Optional<Accepte
     requireNonNull(reason, "reason");
     requireNonNull(response, "response");
     requireNonNull(accepted, "accepted");
+    requireNonNull(zone, "zone");
     if (accepted.isPresent() != (reason == Reason.ACCEPTED)) {
       throw new IllegalArgumentException("reason " + reason + " with accepted " + accepted);
     }

@@ -115,8 +115,12 @@ public final class RefreshSchedule {
   }
 
   /**
-   * Starts (or restarts) the schedule. Every start refreshes at once: a restart checks the
-   * primary immediately. Without a held version the zone is {@link Phase#LOADING}. With one it
+   * Starts (or restarts) the schedule. A serving zone keeps its persisted next refresh, as
+   * Knot's timer database does, so that thousands of zones restarted together do not all query
+   * their primaries at once; that instant is capped at {@code now + refresh} (a clock stepped
+   * back, or timers from a longer refresh). Every other start refreshes at once: a zone without
+   * a version, without persisted timers, or expired. Without a held version the zone is
+   * {@link Phase#LOADING}. With one it
    * is {@link Phase#SERVING}, but the persisted expiry is kept (TESTPLAN E14): a zone persisted
    * as {@link Phase#EXPIRED}, or whose persisted {@code expiresAt} is at or before {@code now},
    * is {@link Phase#EXPIRED} until a refresh succeeds. A held version without persisted timers
@@ -144,6 +148,24 @@ public final class RefreshSchedule {
     expiresAt = kept.orElseGet(() -> now.plus(atLeastMin(heldTimers.get().expire())));
     boolean wasExpired = persisted.map(p -> p.phase() == Phase.EXPIRED).orElse(false);
     phase = wasExpired || !expiresAt.isAfter(now) ? Phase.EXPIRED : Phase.SERVING;
+    if (phase == Phase.SERVING && persisted.isPresent()) {
+      Instant cap = now.plus(atLeastMin(heldTimers.get().refresh()));
+      Instant kept2 = persisted.get().nextRefresh();
+      nextRefresh = kept2.isAfter(cap) ? cap : kept2.isBefore(now) ? now : kept2;
+    }
+  }
+
+  /**
+   * Notes that the running attempt was called off (an operator's retransfer, the zone removed):
+   * no failure is counted and the next refresh is due at once.
+   *
+   * @param now the current time
+   */
+  public void aborted(Instant now) {
+    requireNonNull(now, "now");
+    running = false;
+    refreshPending = false;
+    nextRefresh = now;
   }
 
   /**

@@ -50,7 +50,8 @@ final class NotifyListenerTest {
   private NotifyListener listener;
 
   private NotifyListener open(Duration idle, int maxConnections) throws IOException {
-    listener = new NotifyListener(ANY_PORT, handler, accepted::add, idle, maxConnections);
+    listener = new NotifyListener(ANY_PORT, handler,
+        (src, o) -> o.accepted().ifPresent(accepted::add), idle, maxConnections);
     return listener;
   }
 
@@ -194,13 +195,13 @@ final class NotifyListenerTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(),
           taken.getLocalPort());
-      assertThrows(BindException.class, () -> new NotifyListener(at, handler, a -> { }).close());
+      assertThrows(BindException.class, () -> new NotifyListener(at, handler, (src, o) -> { }).close());
     }
   }
 
   @Test
   void aThrowingCallback_doesNotStopTheListener() throws Exception {
-    listener = new NotifyListener(ANY_PORT, handler, a -> {
+    listener = new NotifyListener(ANY_PORT, handler, (src, o) -> {
       throw new IllegalStateException("callback broke");
     });
     try (DatagramSocket client = client()) {

@@ -55,13 +55,44 @@ final class RefreshScheduleTest {
     }
 
     @Test
-    void start_withVersion_isServingRefreshesNowAndKeepsPersistedExpiry() {
+    void start_withVersion_isServingKeepsPersistedRefreshAndExpiry() {
       Snapshot p = new Snapshot(Phase.SERVING, T0.plus(s(3000)), Optional.of(T0.plus(s(5000))), 0);
       RefreshSchedule r =
           RefreshSchedule.restore(Optional.of(p), Optional.of(TIMERS), T0, new SplittableRandom(1));
       assertEquals(Phase.SERVING, r.phase());
-      assertEquals(Action.REFRESH, r.tick(T0));
+      assertEquals(Action.NOTHING, r.tick(T0));
+      assertEquals(T0.plus(s(3000)), r.nextRefresh());
+      assertEquals(Action.REFRESH, r.tick(T0.plus(s(3000))));
       assertEquals(Optional.of(T0.plus(s(5000))), r.expiresAt());
+    }
+
+    @Test
+    void start_withVersion_capsPersistedRefreshAtOneRefreshFromNow() {
+      // timers persisted under a clock far ahead, or from a longer refresh: at most refresh away
+      Snapshot p = new Snapshot(Phase.SERVING, T0.plus(s(900_000)),
+          Optional.of(T0.plus(s(1_000_000))), 0);
+      RefreshSchedule r =
+          RefreshSchedule.restore(Optional.of(p), Optional.of(TIMERS), T0, new SplittableRandom(1));
+      assertEquals(T0.plus(TIMERS.refresh()), r.nextRefresh());
+    }
+
+    @Test
+    void start_withVersionWithoutPersistedTimers_refreshesNow() {
+      RefreshSchedule r =
+          RefreshSchedule.restore(Optional.empty(), Optional.of(TIMERS), T0, new SplittableRandom(1));
+      assertEquals(Action.REFRESH, r.tick(T0));
+    }
+
+    @Test
+    void aborted_countsNoFailureAndRefreshesNow() {
+      RefreshSchedule r = serving(new SplittableRandom(5));
+      Instant t = T0.plus(s(3600));
+      assertTrue(r.begin(t));
+      r.notified(t);
+      r.aborted(t);
+      assertEquals(0, r.failures());
+      assertFalse(r.refreshPending());
+      assertEquals(Action.REFRESH, r.tick(t));
     }
 
     @Test

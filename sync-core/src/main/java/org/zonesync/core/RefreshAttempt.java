@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.zonesync.api.Primary;
+import org.zonesync.api.ReplicaStoreException;
+import org.zonesync.api.SerialNotNewerException;
+import org.zonesync.api.SerialNumber;
+import org.zonesync.api.TransferConnectionException;
+import org.zonesync.api.TransferException;
+import org.zonesync.api.TransferOutcome;
+import org.zonesync.api.TransferTimeoutException;
+import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.core.internal.Loggers;
+import org.zonesync.core.internal.refresh.SoaQuery;
+
+/**
+ * One refresh of one zone ("The life of a secondary zone" in DESIGN.md), as a chain of steps
+ * that each run on the executor and never block a thread while waiting for a slot: for each
+ * primary in order, an SOA query through the rate gate; a primary that fails is failed over; a
+ * primary whose serial is not newer is skipped; the first newer one is transferred from through
+ * the transfer queue (IXFR only from the primary the held version came from, so deltas are never
+ * chained across primaries). A retransfer skips the SOA queries and takes an AXFR from the first
+ * primary that gives one. The attempt ends exactly once, through {@link Replica#attemptEnded}.
+ */
+final class RefreshAttempt {
+
+  private static final Logger LOG = Loggers.XFER_IN;
+
+  /** How an attempt ended. */
+  sealed interface End {
+    /** The zone is current: transferred, or a primary's serial equals ours. */
+    record Success(TransferOutcome outcome, Primary primary, Optional<Duration> expire)
+        implements End {
+    }
+
+    /** Every primary failed or was behind. */
+    record Failure(Exception error) implements End {
+    }
+
+    /** Called off by a retransfer or the zone's removal. */
+    record Aborted() implements End {
+    }
+  }
+
+  private final Replica replica;
+  private final Engine engine;
+  private final List<Primary> primaries;
+  private final boolean urgent;
+  private final boolean retransfer;
+  private final CompletableFuture<TransferOutcome> result;
+  private volatile boolean cancelled;
+  private volatile boolean ended;
+  private volatile @Nullable Runnable cancelHook;
+  private volatile @Nullable Exception lastError;
+  private volatile SoaQuery.@Nullable Result sameSerial;
+  private volatile @Nullable Primary sameSerialFrom;
+
+  RefreshAttempt(Replica replica, boolean urgent, boolean retransfer,
+      CompletableFuture<TransferOutcome> result) {
+    this.replica = replica;
+    this.engine = replica.engine();
+    this.primaries = replica.config().primaries();
+    this.urgent = urgent;
+    this.retransfer = retransfer;
+    this.result = result;
+  }
+
+  CompletableFuture<TransferOutcome> result() {
+    return result;
+  }
+
+  boolean isUrgent() {
+    return urgent;
+  }
+
+  boolean isRetransfer() {
+    return retransfer;
+  }
+
+  void start() {
+    if (retransfer) {
+      transferStep(0);
+    } else {
+      soaStep(0);
+    }
+  }
+
+  /** Calls the attempt off: closes its socket; the step running ends it as aborted. */
+  void cancel() {
+    cancelled = true;
+    Runnable h = cancelHook;
+    if (h != null) {
+      h.run();
+    }
+  }
+
+  boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Registers how to cancel the I/O now running; runs it at once if already cancelled. */
+  void onCancel(Runnable hook) {
+    cancelHook = hook;
+    if (cancelled) {
+      hook.run();
+    }
+  }
+
+  /**
+   * Throws if the attempt is no longer wanted; called under the publish lock right before the
+   * store is written, so a cancelled attempt or a removed zone never writes.
+   */
+  void checkWanted() throws TransferConnectionException {
+    if (cancelled || replica.isClosed()) {
+      throw new TransferConnectionException("refresh of zone " + replica.zone()
+          + " was cancelled", replica.zone(), null, null);
+    }
+  }
+
+  private void soaStep(int i) {
+    if (cancelled) {
+      end(new End.Aborted());
+      return;
+    }
+    if (i >= primaries.size()) {
+      endAfterPrimaries();
+      return;
+    }
+    Primary p = primaries.get(i);
+    if (!urgent && engine.unreachable().isHeld(p.address(), engine.clock().instant())) {
+      LOG.debug("zone {}: primary {} is held as unreachable, skipped", replica.zone(),
+          Primary.format(p.address()));
+      note(p, new TransferConnectionException("primary " + Primary.format(p.address())
+          + " recently unreachable, skipped", replica.zone(), p.address(), null));
+      soaStep(i + 1);
+      return;
+    }
+    engine.soaGate().submit(urgent, () -> querySoa(i));
+  }
+
+  private void querySoa(int i) {
+    if (cancelled) {
+      end(new End.Aborted());
+      return;
+    }
+    Primary p = primaries.get(i);
+    SoaQuery.Result res;
+    try {
+      res = engine.probe().query(replica.zone(), p, engine.soaTimeout(), this::onCancel);
+      replica.counters().soaQuery(true);
+    } catch (TransferException e) {
+      replica.counters().soaQuery(false);
+      if (cancelled) {
+        end(new End.Aborted());
+        return;
+      }
+      LOG.info("zone {}: refresh, remote {}, soa query failed: {}", replica.zone(),
+          Primary.format(p.address()), e.reason());
+      note(p, e);
+      soaStep(i + 1);
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("zone {}: soa query to {} failed unexpectedly", replica.zone(),
+          Primary.format(p.address()), e);
+      end(new End.Failure(e));
+      return;
+    }
+    ZoneSnapshot held = replica.held();
+    boolean expired = replica.isExpired();
+    if (held != null) {
+      SerialNumber ours = held.serial();
+      if (res.serial().equals(ours)) {
+        LOG.debug("zone {}: refresh, remote {}, serial {} is ours, up to date", replica.zone(),
+            Primary.format(p.address()), ours);
+        replica.counters().upToDate();
+        if (sameSerial == null) {
+          sameSerial = res;
+          sameSerialFrom = p;
+        }
+        soaStep(i + 1);
+        return;
+      }
+      if (!res.serial().isNewerThan(ours) && !expired) {
+        SerialNotNewerException behind =
+            new SerialNotNewerException(ours, res.serial(), replica.zone(), p.address());
+        LOG.warn("zone {}: refresh, remote {}: {}; ignored until expiry or retransfer",
+            replica.zone(), Primary.format(p.address()), behind.getMessage());
+        note(p, behind);
+        soaStep(i + 1);
+        return;
+      }
+    }
+    // deltas only from the primary the held version came from; a version of unknown origin
+    // (stored before origins were) is taken to be the first primary's
+    boolean ixfr = held != null && !expired && replica.config().requestIxfr()
+        && replica.source().map(p.address()::equals).orElse(i == 0);
+    engine.transfers().submit(p.address().getAddress(), urgent,
+        () -> transfer(i, Optional.of(res), ixfr));
+  }
+
+  private void transferStep(int i) {
+    if (cancelled) {
+      end(new End.Aborted());
+      return;
+    }
+    if (i >= primaries.size()) {
+      endAfterPrimaries();
+      return;
+    }
+    engine.transfers().submit(primaries.get(i).address().getAddress(), true,
+        () -> transfer(i, Optional.empty(), false));
+  }
+
+  private void transfer(int i, Optional<SoaQuery.Result> soa, boolean ixfr) {
+    if (cancelled) {
+      end(new End.Aborted());
+      return;
+    }
+    Primary p = primaries.get(i);
+    try {
+      TransferOutcome out = new ReplicaTransfer(replica, this, p)
+          .run(ixfr, retransfer || replica.isExpired());
+      end(new End.Success(out, p, soa.flatMap(SoaQuery.Result::expire)));
+    } catch (TransferException e) {
+      if (cancelled) {
+        end(new End.Aborted());
+        return;
+      }
+      note(p, e);
+      if (retransfer) {
+        transferStep(i + 1);
+      } else {
+        soaStep(i + 1);
+      }
+    } catch (ReplicaStoreException e) {
+      LOG.error("zone {}: cannot store the transferred version: {}", replica.zone(),
+          e.getMessage());
+      end(new End.Failure(e));
+    } catch (RuntimeException e) {
+      LOG.error("zone {}: transfer from {} failed unexpectedly", replica.zone(),
+          Primary.format(p.address()), e);
+      end(new End.Failure(e));
+    }
+  }
+
+  private void note(Primary p, TransferException e) {
+    Exception last = lastError;
+    if (last != null && last != e) {
+      e.addSuppressed(last);
+    }
+    lastError = e;
+    if ((e instanceof TransferTimeoutException || e instanceof TransferConnectionException)
+        && !cancelled) {
+      engine.unreachable().mark(p.address(), engine.clock().instant());
+    }
+  }
+
+  private void endAfterPrimaries() {
+    SoaQuery.Result same = sameSerial;
+    Primary from = sameSerialFrom;
+    if (same != null && from != null) {
+      end(new End.Success(new TransferOutcome.UpToDate(same.serial()), from, same.expire()));
+      return;
+    }
+    Exception e = lastError;
+    end(new End.Failure(e != null ? e : new TransferConnectionException("zone "
+        + replica.zone() + " has no primary to refresh from", replica.zone(), null, null)));
+  }
+
+  private void end(End how) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+    }
+    replica.attemptEnded(this, how);
+  }
+}

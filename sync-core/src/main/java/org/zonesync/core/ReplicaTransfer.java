@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core;
+
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.zonesync.api.Primary;
+import org.zonesync.api.ReplicaEvent;
+import org.zonesync.api.ReplicaStoreException;
+import org.zonesync.api.TransferException;
+import org.zonesync.api.TransferKind;
+import org.zonesync.api.TransferOutcome;
+import org.zonesync.api.TransferReport;
+import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.api.spi.ReplicaStore;
+import org.zonesync.core.internal.Loggers;
+import org.zonesync.core.internal.xfr.AxfrClient;
+import org.zonesync.core.internal.xfr.IxfrClient;
+import org.zonesync.core.internal.xfr.IxfrStream;
+import org.zonesync.core.internal.zone.CompactZone;
+import org.zonesync.core.internal.zone.WireDelta;
+import org.zonesync.core.internal.zone.ZoneContentException;
+
+/**
+ * One transfer of a replica from one primary: IXFR from the held version when allowed, falling
+ * back to AXFR on a new connection on every IXFR failure (RFC 1995 section 4); the new version
+ * made durable in the store, then published by one swap. The store write and the swap happen
+ * under the replica's publish lock and only if the attempt is still wanted, so a removed zone or
+ * a cancelled attempt never writes late.
+ */
+final class ReplicaTransfer {
+
+  private static final Logger LOG = Loggers.XFER_IN;
+
+  private final Replica replica;
+  private final RefreshAttempt attempt;
+  private final Primary primary;
+  private final Engine engine;
+  private final SecondaryZone config;
+
+  ReplicaTransfer(Replica replica, RefreshAttempt attempt, Primary primary) {
+    this.replica = replica;
+    this.attempt = attempt;
+    this.primary = primary;
+    this.engine = replica.engine();
+    this.config = replica.config();
+  }
+
+  /**
+   * Runs the transfer.
+   *
+   * @param ixfr whether to try IXFR first
+   * @param acceptAny whether a serial that is not newer is published too (retransfer, expired)
+   * @return the outcome
+   * @throws TransferException if the AXFR failed as well (or was not tried)
+   * @throws ReplicaStoreException if the new version could not be made durable
+   */
+  TransferOutcome run(boolean ixfr, boolean acceptAny)
+      throws TransferException, ReplicaStoreException {
+    ZoneSnapshot held = replica.held();
+    if (ixfr && held != null) {
+      try {
+        return incremental(compact(held));
+      } catch (TransferException e) {
+        replica.counters().transferFailed(TransferKind.IXFR);
+        engine.emit(new ReplicaEvent.TransferFailed(replica.zone(), engine.clock().instant(),
+            primary, TransferKind.IXFR, e, Optional.of(TransferKind.AXFR)));
+        attempt.checkWanted();
+      }
+    }
+    try {
+      return full(held, acceptAny);
+    } catch (TransferException e) {
+      replica.counters().transferFailed(TransferKind.AXFR);
+      engine.emit(new ReplicaEvent.TransferFailed(replica.zone(), engine.clock().instant(),
+          primary, TransferKind.AXFR, e, Optional.empty()));
+      throw e;
+    }
+  }
+
+  static CompactZone compact(ZoneSnapshot s) {
+    return s instanceof CompactZone c ? c : StoredZones.compact(s);
+  }
+
+  private TransferOutcome incremental(CompactZone base)
+      throws TransferException, ReplicaStoreException {
+    engine.emit(new ReplicaEvent.TransferStarted(replica.zone(), engine.clock().instant(),
+        primary, TransferKind.IXFR));
+    IxfrClient client = new IxfrClient(replica.zone(), primary, base, config.limits(),
+        config.ixfrMaxDeltas(), config.ixfrLenient(), engine.clock(), engine.nanoTime());
+    attempt.onCancel(client::cancel);
+    IxfrClient.Result r = ZoneTransfers.ixfr(client, replica.zone(), primary);
+    if (r.outcome() instanceof IxfrStream.Result.UpToDate) {
+      replica.counters().ixfrUpToDate();
+      return new TransferOutcome.UpToDate(base.serial());
+    }
+    CompactZone fresh = r.outcome() instanceof IxfrStream.Result.Incremental i ? i.zone()
+        : ((IxfrStream.Result.Full) r.outcome()).zone();
+    TransferReport report = new TransferReport(replica.zone(), primary.address(),
+        TransferKind.IXFR, fresh.serial(), r.messages(), r.records(), r.bytes(), r.duration());
+    TransferOutcome outcome;
+    synchronized (replica.publishLock()) {
+      attempt.checkWanted();
+      if (r.outcome() instanceof IxfrStream.Result.Incremental i) {
+        if (engine.store() != null) {
+          journal(engine.store(), base, i.deltas(), fresh);
+        }
+        outcome = new TransferOutcome.Incremental(report);
+      } else {
+        storeFull(base, fresh);
+        outcome = new TransferOutcome.Full(report);
+      }
+      replica.publish(fresh, primary);
+    }
+    replica.counters().transferred(report);
+    engine.emit(new ReplicaEvent.TransferFinished(replica.zone(), engine.clock().instant(),
+        report));
+    return outcome;
+  }
+
+  /**
+   * Commits the deltas, each durable before the new version is served. If the journal refuses
+   * one (a failed write may have left its state unknown), the whole new version is stored
+   * instead, which restarts the journal.
+   */
+  private void journal(ReplicaStore store, CompactZone base, List<WireDelta> deltas,
+      CompactZone fresh) throws ReplicaStoreException {
+    CompactZone version = base;
+    try {
+      for (WireDelta d : deltas) {
+        version = apply(version, d);
+        store.append(d.toZoneDelta(), version);
+      }
+    } catch (ReplicaStoreException e) {
+      LOG.warn("zone {}: journal append failed ({}); storing serial {} in full", replica.zone(),
+          e.getMessage(), fresh.serial());
+      store.replace(fresh);
+    }
+  }
+
+  private CompactZone apply(CompactZone version, WireDelta d) throws ReplicaStoreException {
+    try {
+      return version.apply(d, config.ixfrLenient(), 0, 0);
+    } catch (ZoneContentException e) {
+      // the stream applied the same delta already; failing here means a bug, not bad input
+      throw new ReplicaStoreException("cannot replay delta " + d.from() + " -> " + d.to()
+          + " for the journal: " + e.getMessage(), replica.zone(), e);
+    }
+  }
+
+  private TransferOutcome full(@Nullable ZoneSnapshot old, boolean acceptAny)
+      throws TransferException, ReplicaStoreException {
+    engine.emit(new ReplicaEvent.TransferStarted(replica.zone(), engine.clock().instant(),
+        primary, TransferKind.AXFR));
+    AxfrClient client = new AxfrClient(replica.zone(), primary, config.limits(), engine.clock(),
+        engine.nanoTime());
+    attempt.onCancel(client::cancel);
+    ZoneTransfers.Result r = ZoneTransfers.axfr(client, replica.zone(), primary,
+        TransferProgress.NONE, old == null ? null : old.serial());
+    ZoneSnapshot fresh = r.snapshot();
+    replica.counters().transferred(r.stats());
+    if (old != null && !fresh.serial().isNewerThan(old.serial())
+        && !(acceptAny && !fresh.serial().equals(old.serial()))
+        && !(acceptAny && attempt.isRetransfer())) {
+      if (fresh.serial().isOlderThan(old.serial())) {
+        LOG.warn("zone {}: primary {} has serial {}, older than ours {}; keeping ours until"
+            + " expiry or retransfer", replica.zone(), Primary.format(primary.address()),
+            fresh.serial(), old.serial());
+      }
+      engine.emit(new ReplicaEvent.TransferFinished(replica.zone(), engine.clock().instant(),
+          r.stats()));
+      return new TransferOutcome.UpToDate(old.serial());
+    }
+    synchronized (replica.publishLock()) {
+      attempt.checkWanted();
+      storeFull(old == null ? null : compact(old), compact(fresh));
+      replica.publish(fresh, primary);
+    }
+    engine.emit(new ReplicaEvent.TransferFinished(replica.zone(), engine.clock().instant(),
+        r.stats()));
+    return new TransferOutcome.Full(r.stats());
+  }
+
+  /**
+   * Makes a full version durable before it is served: the exact difference from the previous
+   * version is journaled when ixfr-from-differences is on and the serial moved forward, else the
+   * journal restarts.
+   */
+  private void storeFull(@Nullable CompactZone old, CompactZone fresh)
+      throws ReplicaStoreException {
+    ReplicaStore store = engine.store();
+    if (store == null) {
+      return;
+    }
+    if (old != null && config.ixfrFromDifferences() && fresh.serial().isNewerThan(old.serial())) {
+      store.append(CompactZone.diff(old, fresh).toZoneDelta(), fresh);
+    } else {
+      store.replace(fresh);
+    }
+  }
+}
