@@ -51,7 +51,7 @@ final class RefreshAttempt {
   private final Replica replica;
   private final Engine engine;
   private final List<Primary> primaries;
-  private final boolean urgent;
+  private volatile boolean urgent;
   private final boolean retransfer;
   private final CompletableFuture<TransferOutcome> result;
   private volatile boolean cancelled;
@@ -77,6 +77,11 @@ final class RefreshAttempt {
 
   boolean isUrgent() {
     return urgent;
+  }
+
+  /** A NOTIFY or request arrived while this attempt waits: it goes first from now on. */
+  void promote() {
+    urgent = true;
   }
 
   boolean isRetransfer() {
@@ -141,7 +146,7 @@ final class RefreshAttempt {
       soaStep(i + 1);
       return;
     }
-    engine.soaGate().submit(urgent, () -> querySoa(i));
+    engine.soaGate().submit(this::isUrgent, () -> querySoa(i));
   }
 
   private void querySoa(int i) {
@@ -200,7 +205,7 @@ final class RefreshAttempt {
     // (stored before origins were) is taken to be the first primary's
     boolean ixfr = held != null && !expired && replica.config().requestIxfr()
         && replica.source().map(p.address()::equals).orElse(i == 0);
-    engine.transfers().submit(p.address().getAddress(), urgent,
+    engine.transfers().submit(p.address().getAddress(), this::isUrgent,
         () -> transfer(i, Optional.of(res), ixfr));
   }
 
@@ -213,7 +218,7 @@ final class RefreshAttempt {
       endAfterPrimaries();
       return;
     }
-    engine.transfers().submit(primaries.get(i).address().getAddress(), true,
+    engine.transfers().submit(primaries.get(i).address().getAddress(), () -> true,
         () -> transfer(i, Optional.empty(), false));
   }
 

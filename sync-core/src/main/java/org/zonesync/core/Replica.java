@@ -183,6 +183,9 @@ final class Replica implements ZoneReplica {
         return;
       }
       urgentNext = true;
+      if (attempt != null) {
+        attempt.promote();
+      }
       schedule.notified(engine.clock().instant());
     }
     wake();
@@ -207,6 +210,9 @@ final class Replica implements ZoneReplica {
       }
       f = followUp;
       running = forceAxfr ? attempt : null;
+      if (attempt != null) {
+        attempt.promote();
+      }
       schedule.refreshRequested(engine.clock().instant());
     }
     if (running != null) {

@@ -3,8 +3,10 @@ package org.zonesync.core;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -13,7 +15,8 @@ import org.zonesync.core.internal.Loggers;
 /**
  * Rate-limits SOA queries across all zones (BIND's {@code serial-query-rate}, default 20 per
  * second): a token bucket holding at most one second's worth, refilled on the monotonic clock.
- * Queries after a NOTIFY or an operator's request go before periodic ones. Waiting queries are
+ * Queries after a NOTIFY or an operator's request go before periodic ones, also when the NOTIFY
+ * arrives while the zone's periodic query is already waiting. Waiting queries are
  * released by one timer on the injected scheduler, so the gate works in simulated time and
  * never spins. Thread-safe.
  */
@@ -26,8 +29,10 @@ final class SoaGate {
   private final Scheduler scheduler;
   private final LongSupplier nanoTime;
   private final int perSecond;
-  private final ArrayDeque<Runnable> urgent = new ArrayDeque<>();
-  private final ArrayDeque<Runnable> periodic = new ArrayDeque<>();
+  private record Entry(BooleanSupplier urgent, Runnable query) {
+  }
+
+  private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
   /** Tokens scaled by one second: {@code perSecond * SECOND} is a full bucket. */
   private long tokens;
   private long refilledAt;
@@ -46,29 +51,28 @@ final class SoaGate {
   /**
    * Runs {@code query} on the executor as soon as the rate allows.
    *
-   * @param isUrgent whether it goes before periodic queries
+   * @param isUrgent whether it goes before periodic queries; asked again while it waits
    * @param query the query
    */
-  void submit(boolean isUrgent, Runnable query) {
+  void submit(BooleanSupplier isUrgent, Runnable query) {
     synchronized (this) {
       if (closed) {
         return;
       }
-      (isUrgent ? urgent : periodic).add(query);
+      waiting.add(new Entry(isUrgent, query));
     }
     pump();
   }
 
   synchronized int waiting() {
-    return urgent.size() + periodic.size();
+    return waiting.size();
   }
 
   void close() {
     Scheduler.Timer t;
     synchronized (this) {
       closed = true;
-      urgent.clear();
-      periodic.clear();
+      waiting.clear();
       t = timer;
       timer = null;
     }
@@ -86,10 +90,7 @@ final class SoaGate {
           armTimer();
           return;
         }
-        next = urgent.poll();
-        if (next == null) {
-          next = periodic.poll();
-        }
+        next = take();
         if (next == null) {
           return;
         }
@@ -101,6 +102,19 @@ final class SoaGate {
         LOG.debug("soa query rejected by the executor: {}", e.toString());
       }
     }
+  }
+
+  /** The first urgent entry, else the first; removed. Linear, at the rate of queries sent. */
+  private @Nullable Runnable take() {
+    for (Iterator<Entry> it = waiting.iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (e.urgent().getAsBoolean()) {
+        it.remove();
+        return e.query();
+      }
+    }
+    Entry first = waiting.poll();
+    return first == null ? null : first.query();
   }
 
   private void refill() {
@@ -117,7 +131,7 @@ final class SoaGate {
   }
 
   private void armTimer() {
-    if (timer != null || (urgent.isEmpty() && periodic.isEmpty())) {
+    if (timer != null || waiting.isEmpty()) {
       return;
     }
     long missing = SECOND - tokens;

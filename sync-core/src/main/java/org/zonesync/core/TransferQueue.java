@@ -4,10 +4,11 @@ package org.zonesync.core;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.zonesync.core.internal.Loggers;
 
@@ -22,14 +23,13 @@ final class TransferQueue {
 
   private static final Logger LOG = Loggers.XFER_IN;
 
-  private record Task(InetAddress primary, Runnable body) {
+  private record Task(InetAddress primary, BooleanSupplier urgent, Runnable body) {
   }
 
   private final Executor executor;
   private final int limit;
   private final int perPrimary;
-  private final ArrayDeque<Task> urgent = new ArrayDeque<>();
-  private final ArrayDeque<Task> periodic = new ArrayDeque<>();
+  private final ArrayDeque<Task> waiting = new ArrayDeque<>();
   private final Map<InetAddress, Integer> perPrimaryRunning = new HashMap<>();
   private int running;
 
@@ -43,19 +43,19 @@ final class TransferQueue {
    * Runs {@code body} when a slot is free.
    *
    * @param primary the primary the transfer is from
-   * @param isUrgent whether it goes before periodic work
+   * @param isUrgent whether it goes before periodic work; asked again while it waits
    * @param body the transfer; runs on the executor
    */
-  void submit(InetAddress primary, boolean isUrgent, Runnable body) {
-    Task t = new Task(primary, body);
+  void submit(InetAddress primary, BooleanSupplier isUrgent, Runnable body) {
+    Task t = new Task(primary, isUrgent, body);
     synchronized (this) {
-      (isUrgent ? urgent : periodic).add(t);
+      waiting.add(t);
     }
     pump();
   }
 
   synchronized int waiting() {
-    return urgent.size() + periodic.size();
+    return waiting.size();
   }
 
   synchronized int running() {
@@ -77,18 +77,28 @@ final class TransferQueue {
     }
   }
 
-  /** The first task of the first non-empty class whose primary has a slot, removed. */
-  private Task take() {
-    for (ArrayDeque<Task> q : new ArrayDeque[] {urgent, periodic}) {
-      for (Iterator<Task> it = q.iterator(); it.hasNext(); ) {
-        Task t = it.next();
-        if (perPrimaryRunning.getOrDefault(t.primary(), 0) < perPrimary) {
-          it.remove();
-          return t;
-        }
+  /**
+   * The first urgent task whose primary has a slot, else the first such task; removed. Linear
+   * in the tasks waiting, once per transfer started.
+   */
+  private @Nullable Task take() {
+    Task firstPeriodic = null;
+    for (Task t : waiting) {
+      if (perPrimaryRunning.getOrDefault(t.primary(), 0) >= perPrimary) {
+        continue;
+      }
+      if (t.urgent().getAsBoolean()) {
+        waiting.remove(t);
+        return t;
+      }
+      if (firstPeriodic == null) {
+        firstPeriodic = t;
       }
     }
-    return null;
+    if (firstPeriodic != null) {
+      waiting.remove(firstPeriodic);
+    }
+    return firstPeriodic;
   }
 
   private void dispatch(Task task) {

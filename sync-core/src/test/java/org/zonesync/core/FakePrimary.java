@@ -167,6 +167,11 @@ public final class FakePrimary implements AutoCloseable {
     versions = List.copyOf(v);
   }
 
+  /** Returns the SOA of the newest version. */
+  public org.xbill.DNS.SOARecord soa() {
+    return newest().soa();
+  }
+
   /** Returns how many SOA queries were answered, over UDP and TCP. */
   public int soaQueries() {
     return soaQueries.get();

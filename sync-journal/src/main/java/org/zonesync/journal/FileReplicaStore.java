@@ -21,6 +21,7 @@ import org.zonesync.api.WireRecordSink;
 import org.zonesync.api.ZoneDelta;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.api.spi.ReplicaStore;
+import org.zonesync.api.spi.ReplicaTimers;
 
 /**
  * A durable {@link ReplicaStore}: per zone a directory holding the base version
@@ -38,6 +39,10 @@ import org.zonesync.api.spi.ReplicaStore;
  * {@link Options#maxJournalBytes()} bytes, the latest version is written as the new base and
  * the journal keeps only its newest deltas, at most half of each limit; {@link #deltasSince}
  * answers from the deltas kept.
+ *
+ * <p>Refresh timers are kept per zone in {@code timers.zst} beside the data, written whole and
+ * atomically like a snapshot, and independent of the data: storing a version never touches
+ * them, and a damaged timers file is set aside (logged at WARN) and read as "no timers".
  *
  * <p>Safe for concurrent use: operations on one zone are serialised, zones proceed in
  * parallel. Every method does its I/O on the calling thread.
@@ -238,6 +243,42 @@ public final class FileReplicaStore implements ReplicaStore {
     z.lock.lock();
     try {
       return z.deltasSince(from);
+    } finally {
+      z.lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads {@code timers.zst} of the zone's directory, at most
+   * {@value TimersFormat#MAX_SIZE} bytes; a larger file, or one that is damaged, names another
+   * zone or has an unknown format version, is set aside and reported as empty.
+   */
+  @Override
+  public Optional<ReplicaTimers> loadTimers(Name zone) throws ReplicaStoreException {
+    ZoneStore z = zone(zone);
+    z.lock.lock();
+    try {
+      return z.timers.load();
+    } finally {
+      z.lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Creates the zone's directory if nothing is stored for the zone yet. Also refused: a
+   * primary without an address ({@link java.net.InetSocketAddress#isUnresolved()}).
+   */
+  @Override
+  public void saveTimers(Name zone, ReplicaTimers timers) throws ReplicaStoreException {
+    requireNonNull(timers, "timers");
+    ZoneStore z = zone(zone);
+    z.lock.lock();
+    try {
+      z.timers.save(timers);
     } finally {
       z.lock.unlock();
     }

@@ -15,11 +15,12 @@ import org.zonesync.api.WireRecordSink;
 import org.zonesync.api.ZoneDelta;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.api.spi.ReplicaStore;
+import org.zonesync.api.spi.ReplicaTimers;
 
 /**
- * A {@link ReplicaStore} that holds each zone's latest snapshot and its recent deltas in
- * memory. Snapshots are immutable, so storing one is keeping a reference. Nothing survives the
- * process.
+ * A {@link ReplicaStore} that holds each zone's latest snapshot, its recent deltas and its
+ * refresh timers in memory. Snapshots are immutable, so storing one is keeping a reference.
+ * Nothing survives the process.
  *
  * <p>Safe for concurrent use.
  *
@@ -34,6 +35,8 @@ public final class MemoryReplicaStore implements ReplicaStore {
   }
 
   private final ConcurrentMap<Name, State> zones = new ConcurrentHashMap<>();
+  /** Apart from {@link #zones}: storing a version keeps the timers, as the file store does. */
+  private final ConcurrentMap<Name, ReplicaTimers> savedTimers = new ConcurrentHashMap<>();
   private final int maxDepth;
 
   private MemoryReplicaStore(int maxDepth) {
@@ -126,6 +129,16 @@ public final class MemoryReplicaStore implements ReplicaStore {
       }
     }
     return match < 0 ? Optional.empty() : Optional.of(h.subList(match, h.size()));
+  }
+
+  @Override
+  public Optional<ReplicaTimers> loadTimers(Name zone) {
+    return Optional.ofNullable(savedTimers.get(requireNonNull(zone, "zone")));
+  }
+
+  @Override
+  public void saveTimers(Name zone, ReplicaTimers timers) {
+    savedTimers.put(requireNonNull(zone, "zone"), requireNonNull(timers, "timers"));
   }
 
   @Override

@@ -31,6 +31,8 @@ final class ZoneStore {
   private static final Logger LOG = ZoneFiles.LOG;
 
   final ReentrantLock lock = new ReentrantLock();
+  /** The zone's refresh timers, beside its data but independent of it. */
+  final TimersFile timers;
   private final Name zone;
   private final byte[] apex;
   private final Path dir;
@@ -56,6 +58,7 @@ final class ZoneStore {
     this.cfg = cfg;
     this.files = cfg.files();
     this.zf = new ZoneFiles(zone, dir, cfg);
+    this.timers = new TimersFile(zone, apex, zf, files);
   }
 
   private Path path(String name) {

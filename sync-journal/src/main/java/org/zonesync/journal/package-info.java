@@ -20,6 +20,7 @@
  *                               than [a-z0-9_-] as %xx; the root zone is "@"
  *   snapshot.zs                 the base version
  *   journal.zsj                 deltas; its chain contains the base version
+ *   timers.zst                  refresh timers; independent of the two files above
  *   *.tmp                       a write that did not reach its rename; removed on open
  *   *.corrupt-&lt;utc time&gt;[-n]  damage set aside, kept for the operator
  *
@@ -62,6 +63,19 @@
  *     28+P  4  CRC32C of bytes 0 .. 28+P of the entry
  *     32+P  4  commit magic "ZCMT"
  *     36+P  4  CRC32C of the 4 entry-CRC bytes (binds the marker to this entry)
+ *
+ * timers.zst (at most 4096 bytes; times are u64 signed seconds since 1970 UTC, u32 nanos)
+ *   0   4  magic "ZTMR"
+ *   4   2  format version (1)
+ *   6   2  flags: 0x01 expiry present, 0x02 expired (needs 0x01), 0x04 primary present,
+ *               0x08 last success present; other bits 0
+ *   8   1  zone name length N, then N bytes: canonical wire name of the apex
+ *   ..  12 next refresh
+ *       4  consecutive failures (0 .. 2^31-1)
+ *       [12 expiry] [12 last success]
+ *       [primary: u8 address length L (4 or 16), L bytes, if 16: u32 scope id (0 none),
+ *        u16 port]
+ *   u32 CRC32C of every byte of the file before it; nothing follows
  * </pre>
  *
  * <p>Append: data (header, payload, CRC), force, commit marker, force. The scan on open stops at
@@ -76,6 +90,10 @@
  * <p>Full version (replace, compaction, and the first write after a failed force): temp file,
  * write, force, rename over the live file, force the directory; then a new journal the same
  * way. Compaction keeps the lineage, so the journal still contains the new base.
+ *
+ * <p>Timers: temp file, write, force, rename over {@code timers.zst}, force the directory. A
+ * timers file that is damaged, too large, of another zone or of an unknown version is set
+ * aside ({@code timers.zst.corrupt-<utc time>}), logged at WARN, and read as "no timers".
  */
 @NullMarked
 package org.zonesync.journal;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.zonesync.journal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -9,20 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.zonesync.api.spi.ReplicaTimers;
 
 /**
  * TESTPLAN E1 out of process: a child JVM ({@link CrashChild}) commits versions in a loop and
  * is killed with SIGKILL ({@link ProcessHandle#destroyForcibly()}) after a random number of commits,
  * so at a random point of an append, a compaction or a full replace. After each kill the store
  * must hold the last version the child reported committed, or the next one (committed but not
- * yet reported), byte for byte. 200 iterations when {@code CI=true}, 30 otherwise; the seed is
- * in the failure message.
+ * yet reported), byte for byte; and the timers saved after each version must be those of that
+ * version or of the one before (a kill between the data and the timers), exactly, and once
+ * saved never missing. 200 iterations when {@code CI=true}, 30 otherwise; the seed is in the
+ * failure message.
  */
 @Tag("crash")
 final class KillNineTest {
@@ -43,6 +48,8 @@ final class KillNineTest {
         dir.toString(), "4");
     long committed = -1;
     int unreported = 0;
+    int timersBehind = 0;
+    boolean timersSaved = false;
     long started = System.nanoTime();
     for (int i = 0; i < iterations; i++) {
       String where = "iteration " + i + " (seed " + seed + ")";
@@ -85,10 +92,21 @@ final class KillNineTest {
           unreported++;
         }
         committed = found;
+        Optional<ReplicaTimers> timers = s.loadTimers(TestZones.ZONE);
+        if (timers.isPresent()) {
+          long t = timers.get().nextRefresh().getEpochSecond();
+          assertTrue(t == found || t == found - 1, where + ": timers of version " + t
+              + " beside version " + found);
+          assertEquals(CrashChild.timersFor(t), timers.get(), where);
+          timersBehind += t == found - 1 ? 1 : 0;
+          timersSaved = true;
+        } else {
+          assertTrue(!timersSaved && found <= 1, where + ": timers missing at version " + found);
+        }
       }
     }
     System.out.printf(java.util.Locale.ROOT, "kill -9: %d iterations in %.1f s, reached serial"
-        + " %d, %d kills after a commit but before its report%n", iterations,
-        (System.nanoTime() - started) / 1e9, committed, unreported);
+        + " %d, %d kills after a commit but before its report, %d before its timers%n",
+        iterations, (System.nanoTime() - started) / 1e9, committed, unreported, timersBehind);
   }
 }

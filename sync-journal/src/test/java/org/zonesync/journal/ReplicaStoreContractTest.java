@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,10 +27,11 @@ import org.zonesync.api.SerialNumber;
 import org.zonesync.api.ZoneDelta;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.api.spi.ReplicaStore;
+import org.zonesync.api.spi.ReplicaTimers;
 
 /**
  * The contract every {@link ReplicaStore} passes; each store's test extends it (round trip,
- * journal chain, serial gap, history for IXFR out).
+ * journal chain, serial gap, history for IXFR out, refresh timers).
  */
 abstract class ReplicaStoreContractTest {
 
@@ -236,6 +240,143 @@ abstract class ReplicaStoreContractTest {
           .orElseThrow().stream().map(d -> d.from().value()).toList());
       assertEquals(1, store.deltasSince(ZONE, SerialNumber.of(0)).orElseThrow().size());
       assertTrue(store.deltasSince(ZONE, SerialNumber.of(2)).isEmpty());
+    }
+  }
+
+  // ---------------------------------------------------------------- refresh timers
+
+  /** An address from a literal; an IPv6 literal stays IPv6 (even "::ffff:a.b.c.d"). */
+  static InetSocketAddress primary(String literal, int port, int scope) {
+    try {
+      InetAddress a = InetAddress.getByName(literal); // a literal: no lookup
+      if (literal.contains(":")) {
+        byte[] raw = a.getAddress();
+        if (raw.length == 4) {
+          raw = new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, raw[0], raw[1], raw[2], raw[3]};
+        }
+        a = Inet6Address.getByAddress(null, raw, scope > 0 ? scope : -1);
+      }
+      return new InetSocketAddress(a, port);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Timers with every optional present, nanosecond fractions, an IPv4 primary. */
+  static ReplicaTimers fullTimers() {
+    Instant t = Instant.parse("2026-03-04T05:06:07.123456789Z");
+    return new ReplicaTimers(t.plusSeconds(3600), Optional.of(t.plusNanos(86_400_000_000_001L)),
+        true, 7, Optional.of(primary("192.0.2.53", 53, 0)), Optional.of(t.minusNanos(1)));
+  }
+
+  static ReplicaTimers bareTimers(Instant next) {
+    return new ReplicaTimers(next, Optional.empty(), false, 0, Optional.empty(),
+        Optional.empty());
+  }
+
+  /** Saves, then loads, and checks the record and the primary's address type and scope. */
+  private static void roundTrip(ReplicaStore store, ReplicaTimers t) throws Exception {
+    store.saveTimers(ZONE, t);
+    ReplicaTimers back = store.loadTimers(ZONE).orElseThrow();
+    assertEquals(t, back);
+    assertEquals(t.primary().map(ReplicaStoreContractTest::kind),
+        back.primary().map(ReplicaStoreContractTest::kind));
+  }
+
+  /** What equals() leaves out: the address type, and the IPv6 scope. */
+  private static String kind(InetSocketAddress p) {
+    return p.getAddress() instanceof Inet6Address six ? "v6%" + six.getScopeId() : "v4";
+  }
+
+  @Test
+  void timers_areEmpty_untilSaved() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      assertEquals(Optional.empty(), store.loadTimers(ZONE));
+      store.replace(version(ZONE, 1, 1));
+      assertEquals(Optional.empty(), store.loadTimers(ZONE), "storing data saves no timers");
+    }
+  }
+
+  @Test
+  void timers_roundTrip_withEveryOptionalPresentOrAbsent() throws Exception {
+    Instant t = Instant.parse("2026-03-04T05:06:07.000000001Z");
+    try (ReplicaStore store = newStore()) {
+      roundTrip(store, fullTimers());
+      roundTrip(store, bareTimers(t));
+      roundTrip(store, new ReplicaTimers(t, Optional.of(t), false, Integer.MAX_VALUE,
+          Optional.empty(), Optional.of(t)));
+      roundTrip(store, new ReplicaTimers(t, Optional.empty(), false, 1,
+          Optional.of(primary("198.51.100.1", 0, 0)), Optional.empty()));
+    }
+  }
+
+  @Test
+  void timers_roundTrip_ipv6Primaries_scopeAndMappedFormKept() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      for (InetSocketAddress p : List.of(primary("2001:db8::53", 5353, 0),
+          primary("fe80::1", 53, 3), primary("::ffff:192.0.2.1", 65535, 0),
+          primary("::", 53, 0))) {
+        roundTrip(store, new ReplicaTimers(Instant.EPOCH, Optional.empty(), false, 0,
+            Optional.of(p), Optional.empty()));
+      }
+    }
+  }
+
+  @Test
+  void timers_roundTrip_keepNanoseconds_atTheEdgesOfInstant() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      for (Instant i : List.of(Instant.MIN, Instant.MAX, Instant.EPOCH,
+          Instant.ofEpochSecond(-1, 999_999_999), Instant.ofEpochSecond(1L << 40, 1))) {
+        roundTrip(store, new ReplicaTimers(i, Optional.of(i), false, 0, Optional.empty(),
+            Optional.of(i)));
+      }
+    }
+  }
+
+  @Test
+  void timers_overwrite_theLatestSaveWins() throws Exception {
+    try (ReplicaStore store = newStore()) {
+      store.saveTimers(ZONE, fullTimers());
+      ReplicaTimers later = bareTimers(Instant.parse("2030-01-01T00:00:00Z"));
+      store.saveTimers(ZONE, later);
+      assertEquals(Optional.of(later), store.loadTimers(ZONE));
+      store.saveTimers(ZONE, fullTimers());
+      assertEquals(Optional.of(fullTimers()), store.loadTimers(ZONE));
+    }
+  }
+
+  @Test
+  void timers_areKeptPerZone() throws Exception {
+    Name other = Name.fromConstantString("example.net.");
+    Name third = Name.fromConstantString("sub.example.com.");
+    ReplicaTimers b = bareTimers(Instant.parse("2027-01-01T00:00:00Z"));
+    try (ReplicaStore store = newStore()) {
+      store.saveTimers(ZONE, fullTimers());
+      store.saveTimers(other, b);
+      assertEquals(Optional.of(fullTimers()), store.loadTimers(ZONE));
+      assertEquals(Optional.of(b), store.loadTimers(other));
+      assertEquals(Optional.empty(), store.loadTimers(third), "a zone below is another zone");
+      assertEquals(Optional.empty(), store.loadTimers(Name.root));
+    }
+  }
+
+  @Test
+  void timers_surviveReplaceAndAppend_andTheDataSurvivesTimers() throws Exception {
+    try (ReplicaStore store = newStore(2)) {
+      ReplicaTimers saved = fullTimers();
+      store.saveTimers(ZONE, saved);
+      store.replace(TestZones.versionAt(1));
+      assertEquals(1, TestZones.check(store));
+      for (long s = 1; s <= 5; s++) { // depth 2: compacts on the way
+        store.append(TestZones.deltaFrom(s), TestZones.versionAt(s + 1));
+        assertEquals(Optional.of(saved), store.loadTimers(ZONE), "after append " + s);
+        saved = bareTimers(Instant.ofEpochSecond(s));
+        store.saveTimers(ZONE, saved);
+        assertEquals(s + 1, TestZones.check(store), "timers saved after append " + s);
+      }
+      store.replace(TestZones.versionAt(40));
+      assertEquals(Optional.of(bareTimers(Instant.ofEpochSecond(5))), store.loadTimers(ZONE));
+      assertEquals(40, TestZones.check(store));
     }
   }
 
