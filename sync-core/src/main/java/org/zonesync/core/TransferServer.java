@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,37 +16,72 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.zonesync.core.internal.Loggers;
+import org.xbill.DNS.Name;
 import org.zonesync.api.TsigKey;
 import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.core.internal.Loggers;
+import org.zonesync.core.internal.notifyout.NotifySender;
 import org.zonesync.core.internal.xfr.TransferResponder;
+import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.tsig.TsigKeyring;
 
 /**
- * Serves AXFR of the snapshots it is given over TCP: the embedded primary of
- * {@code zonesync demo} and of tests. Outgoing transfer is denied by default: a request must be
- * signed with a key of the keyring, or come from an address given to
- * {@link Builder#allowUnsigned}. (Full serving — IXFR out, ACL prefixes, quotas, NOTIFY out —
- * arrives with the serving issue.)
+ * A small primary: serves the snapshots it is given to secondaries, the embedded primary of
+ * {@code zonesync demo} and of tests.
  *
- * <p>Thread-safe. {@link #publish} swaps a zone atomically; a transfer already running finishes
- * on the snapshot it started with.
+ * <ul>
+ *   <li>TCP: AXFR (RFC 5936), IXFR (RFC 1995) from the differences between the versions
+ *       {@link #publish}ed, and SOA queries; any number of queries per connection (RFC 7766).
+ *   <li>UDP, on the same address and port: SOA queries, answered with AA and the apex SOA, with
+ *       an OPT record (payload 1232) when the query had one and the EDNS EXPIRE option when it
+ *       asked for it, carrying the SOA EXPIRE field as a primary does (RFC 7314 section 3);
+ *       IXFR gets the single current SOA (RFC 1995 section 2) and AXFR FORMERR. A datagram gets at
+ *       most one answer; responses (QR set), short and unparsable datagrams get none.
+ *   <li>NOTIFY out (RFC 1996): {@link #notify(InetSocketAddress, Name)} tells one secondary that
+ *       a zone changed and waits for its answer, retransmitting with a doubling timeout.
+ * </ul>
+ *
+ * <p>Access is denied by default, the same rule for transfers and SOA queries: a request must be
+ * TSIG-signed with a key of {@link Builder#keys} (the answer is then signed with that key,
+ * RFC 8945), or come from an address given to {@link Builder#allowUnsigned}; other requests are
+ * answered REFUSED. An SOA query for a name that is not the apex of a zone held is REFUSED, as
+ * BIND answers a query for a zone it is not authoritative for (an AXFR or IXFR for it gets
+ * NOTAUTH, as from BIND's xfrout). A TSIG that does not verify is answered NOTAUTH
+ * and nothing is signed for it (a SOA query's answer carries the TSIG error, RFC 8945 section
+ * 5.3.2, signed only for BADTIME after the MAC was checked). (ACL prefixes and quotas arrive with
+ * the serving issue.)
+ *
+ * <p>Threads (daemon): one accepting TCP connections, one per open connection (at most {@link
+ * Builder#maxConnections}), one for UDP, and one for NOTIFY out, started by the first {@link
+ * #notify(InetSocketAddress, Name)}. Thread-safe. {@link #publish} swaps a zone atomically; a
+ * transfer already running finishes on the snapshot it started with.
  *
  * @since 0.1
  */
 public final class TransferServer implements AutoCloseable {
 
   private static final Logger LOG = Loggers.XFER_OUT;
+  private static final int BIND_ATTEMPTS = 5;
+  private static final int MAX_DATAGRAM = 65535;
 
   private final ServerSocket socket;
+  private final DatagramSocket udp;
+  private final Thread udpThread;
+  private final @Nullable TsigKey notifyKey;
+  private final InstantSource clock;
+  private final Duration notifyTimeout;
+  private @Nullable NotifySender notifier; // guarded by this
   private final TransferResponder responder;
   private final ExecutorService workers;
   private final Semaphore connections;
@@ -66,13 +104,46 @@ public final class TransferServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.socket = new ServerSocket();
-    socket.setReuseAddress(true);
-    socket.bind(b.address, 64);
+    this.notifyKey = b.notifyKey;
+    this.clock = b.clock;
+    this.notifyTimeout = b.notifyTimeout;
+    DatagramSocket u = null;
+    ServerSocket t = null;
+    for (int attempt = 1; t == null; attempt++) {
+      try {
+        u = new DatagramSocket(b.address);
+      } catch (IOException e) {
+        workers.shutdown();
+        throw e;
+      }
+      try {
+        t = new ServerSocket();
+        t.setReuseAddress(true);
+        t.bind(new InetSocketAddress(b.address.getAddress(), u.getLocalPort()), 64);
+      } catch (IOException e) {
+        if (t != null) {
+          t.close();
+        }
+        t = null;
+        u.close();
+        // Another process holds the TCP side of the port UDP chose: pick another port.
+        if (!(e instanceof BindException) || b.address.getPort() != 0
+            || attempt == BIND_ATTEMPTS) {
+          workers.shutdown();
+          throw e;
+        }
+      }
+    }
+    this.udp = u;
+    this.socket = t;
     this.acceptor = new Thread(this::acceptLoop, "zonesync-xfer-out-accept");
     acceptor.setDaemon(true);
+    this.udpThread = new Thread(this::udpLoop, "zonesync-xfer-out-udp");
+    udpThread.setDaemon(true);
     acceptor.start();
-    LOG.info("serving AXFR on {} for {} zone(s)", address(), b.zones.size());
+    udpThread.start();
+    LOG.info("serving AXFR, IXFR and SOA on {} (tcp and udp) for {} zone(s)", address(),
+        b.zones.size());
   }
 
   /** Returns a builder. */
@@ -80,7 +151,7 @@ public final class TransferServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** Returns the bound address (the real port when 0 was asked for). */
+  /** Returns the bound address (the real port when 0 was asked for); UDP and TCP share it. */
   public InetSocketAddress address() {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
@@ -97,6 +168,104 @@ public final class TransferServer implements AutoCloseable {
   /** Returns how many outgoing transfers have completed. */
   public long transfersServed() {
     return responder.transfersServed();
+  }
+
+  /**
+   * Sends a NOTIFY for a zone held here to one secondary (RFC 1996 section 3.7): opcode NOTIFY,
+   * AA, the question {@code zone SOA IN} and the current apex SOA in the answer section, from an
+   * ephemeral UDP port of the server's address; TSIG-signed when {@link Builder#notifyKey} was
+   * set. Without an answer it is sent again after 1, 2, 4 and 8 s, and given up 16 s after the
+   * fifth transmission. An answer must come from {@code target}, match the ID and question, have
+   * QR and opcode NOTIFY, and be signed when a key is set (an unsigned NOERROR is then ignored as
+   * possibly forged).
+   *
+   * @param target the secondary's address and port
+   * @param zone the zone's apex
+   * @return completes with the round-trip time of the answered transmission; fails with a
+   *     {@link org.zonesync.api.TransferTimeoutException} when no answer came, a {@link
+   *     org.zonesync.api.TransferRefusedException} for an error rcode, a {@link
+   *     org.zonesync.api.TsigVerificationException} for a signed answer that does not verify, or
+   *     a {@link org.zonesync.api.TransferConnectionException} when the socket fails or the
+   *     server closes. Cancelling it stops the retransmissions.
+   * @throws IllegalArgumentException if the zone is not held here
+   * @throws IllegalStateException if the server is closed
+   * @throws java.io.UncheckedIOException if the NOTIFY socket cannot be opened
+   */
+  public CompletableFuture<Duration> notify(InetSocketAddress target, Name zone) {
+    requireNonNull(target, "target");
+    requireNonNull(zone, "zone");
+    Optional<CompactZone> held = responder.zone(zone);
+    if (held.isEmpty()) {
+      throw new IllegalArgumentException("zone " + zone + " is not served here");
+    }
+    return notifier().send(target, held.get().soa());
+  }
+
+  /**
+   * Publishes a new version of a zone, then sends a NOTIFY for it to each target, as a primary
+   * does after a change (RFC 1996 section 4.7).
+   *
+   * @param zone the snapshot
+   * @param targets the secondaries
+   * @return one future per target, in order, as {@link #notify(InetSocketAddress, Name)}
+   * @throws IllegalStateException if the server is closed
+   * @throws java.io.UncheckedIOException if the NOTIFY socket cannot be opened
+   */
+  public List<CompletableFuture<Duration>> publishAndNotify(ZoneSnapshot zone,
+      List<InetSocketAddress> targets) {
+    requireNonNull(zone, "zone");
+    List<InetSocketAddress> to = List.copyOf(targets);
+    publish(zone);
+    List<CompletableFuture<Duration>> sent = new ArrayList<>(to.size());
+    for (InetSocketAddress t : to) {
+      sent.add(notify(t, zone.origin()));
+    }
+    return List.copyOf(sent);
+  }
+
+  private synchronized NotifySender notifier() {
+    if (closed) {
+      throw new IllegalStateException("transfer server on " + address() + " is closed");
+    }
+    NotifySender n = notifier;
+    if (n == null) {
+      try {
+        n = new NotifySender(socket.getInetAddress(), notifyKey, clock, System::nanoTime,
+            notifyTimeout);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot open the notify socket: " + e.getMessage(),
+            e);
+      }
+      notifier = n;
+    }
+    return n;
+  }
+
+  private void udpLoop() {
+    byte[] buf = new byte[MAX_DATAGRAM];
+    DatagramPacket packet = new DatagramPacket(buf, buf.length);
+    while (!closed) {
+      packet.setData(buf, 0, buf.length);
+      try {
+        udp.receive(packet);
+      } catch (IOException e) {
+        if (closed || udp.isClosed()) {
+          return;
+        }
+        LOG.debug("udp receive failed on {}: {}", address(), e.toString());
+        continue;
+      }
+      InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
+      Optional<byte[]> answer = responder.answerDatagram(buf, packet.getLength(), from);
+      if (answer.isPresent()) {
+        byte[] a = answer.get();
+        try {
+          udp.send(new DatagramPacket(a, a.length, from));
+        } catch (IOException e) {
+          LOG.debug("udp send to {} failed: {}", from, e.toString());
+        }
+      }
+    }
   }
 
   private void acceptLoop() {
@@ -152,10 +321,21 @@ public final class TransferServer implements AutoCloseable {
     }
   }
 
-  /** Stops accepting, closes open connections and waits up to 5 s for workers to end. */
+  /**
+   * Stops accepting, closes the UDP socket and open connections, stops NOTIFY out (waiting
+   * NOTIFYs fail) and waits up to 5 s for the threads to end. Idempotent.
+   */
   @Override
   public void close() {
-    closed = true;
+    NotifySender n;
+    synchronized (this) {
+      closed = true;
+      n = notifier;
+    }
+    if (n != null) {
+      n.close();
+    }
+    udp.close();
     try {
       socket.close();
     } catch (IOException e) {
@@ -167,6 +347,7 @@ public final class TransferServer implements AutoCloseable {
     workers.shutdown();
     try {
       acceptor.join(5000);
+      udpThread.join(5000);
       workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,12 +364,14 @@ public final class TransferServer implements AutoCloseable {
     private int maxMessageSize = 65535;
     private int maxConnections = 10;
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private @Nullable TsigKey notifyKey;
+    private Duration notifyTimeout = NotifySender.DEFAULT_INITIAL_TIMEOUT;
 
     private Builder() {
     }
 
     /**
-     * Sets where to listen; default 127.0.0.1 on a free port.
+     * Sets where to listen, on TCP and UDP; default 127.0.0.1 on a port free for both.
      *
      * @param address the address
      * @return this
@@ -228,6 +411,33 @@ public final class TransferServer implements AutoCloseable {
      */
     public Builder allowUnsigned(InetAddress address) {
       allowUnsigned.add(requireNonNull(address, "address"));
+      return this;
+    }
+
+    /**
+     * Signs every NOTIFY sent with this key (RFC 8945), and requires the answers to be signed
+     * with it. Default: NOTIFYs are unsigned.
+     *
+     * @param key the key
+     * @return this
+     */
+    public Builder notifyKey(TsigKey key) {
+      this.notifyKey = requireNonNull(key, "key");
+      return this;
+    }
+
+    /**
+     * For tests: the first NOTIFY timeout, default 1 s; each retry waits twice as long.
+     *
+     * @param initial 1 ms to 1 h
+     * @return this
+     * @throws IllegalArgumentException if out of range
+     */
+    Builder notifyTimeout(Duration initial) {
+      if (initial.toMillis() < 1 || initial.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("notify timeout must be 1 ms..1 h: " + initial);
+      }
+      this.notifyTimeout = initial;
       return this;
     }
 
@@ -276,7 +486,7 @@ public final class TransferServer implements AutoCloseable {
      * Builds and starts the server.
      *
      * @return the running server
-     * @throws IOException if the address cannot be bound
+     * @throws IOException if the address cannot be bound for both TCP and UDP
      */
     public TransferServer start() throws IOException {
       return new TransferServer(this);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -48,8 +49,10 @@ import org.zonesync.tsig.VerifiedRequest;
  * (deny-by-default) policy, then writes the zone with {@link AxfrWriter}, or the deltas since
  * the client's serial with {@link IxfrWriter} when they are in the history kept by
  * {@link #publish} (the difference between consecutive versions); otherwise the AXFR-style
- * answer RFC 1995 section 4 allows. Thread-safe: each connection is served by
- * its own call to {@link #serveTcp}.
+ * answer RFC 1995 section 4 allows. SOA queries, on a TCP connection ({@link #serveTcp}) or in a
+ * datagram ({@link #answerDatagram}), get the apex SOA under the same policy, as
+ * {@code QueryResponder} describes. Thread-safe: each connection is served by its own call to
+ * {@link #serveTcp}, and any number of threads may call {@link #answerDatagram}.
  */
 public final class TransferResponder {
 
@@ -68,6 +71,7 @@ public final class TransferResponder {
   private final InstantSource clock;
   private final int maxMessageSize;
   private final AtomicLong transfers = new AtomicLong();
+  private final QueryResponder queries;
 
   /**
    * Creates a responder.
@@ -83,6 +87,10 @@ public final class TransferResponder {
     this.allowUnsigned = Set.copyOf(allowUnsigned);
     this.clock = clock;
     this.maxMessageSize = maxMessageSize;
+    this.queries = new QueryResponder(name -> {
+      Served s = zones.get(name);
+      return s == null ? null : s.zone();
+    }, keyring, this.allowUnsigned, clock);
   }
 
   /**
@@ -105,6 +113,36 @@ public final class TransferResponder {
       }
       return new Served(fresh, List.copyOf(history));
     });
+  }
+
+  /**
+   * Returns the current version of a zone.
+   *
+   * @param origin the apex
+   * @return the zone last published under that name, if any
+   */
+  public Optional<CompactZone> zone(Name origin) {
+    Served s = zones.get(origin);
+    return s == null ? Optional.empty() : Optional.of(s.zone());
+  }
+
+  /**
+   * Answers one query that arrived in a UDP datagram: SOA (and IXFR with the single current SOA,
+   * RFC 1995 section 2) as {@code QueryResponder} describes. At most one answer per datagram;
+   * responses, short and unparsable datagrams get none. Never throws.
+   *
+   * @param msg the buffer holding the datagram from index 0; not kept
+   * @param len the datagram length
+   * @param client where it came from
+   * @return the answer to send back to {@code client}, or empty
+   */
+  public Optional<byte[]> answerDatagram(byte[] msg, int len, InetSocketAddress client) {
+    try {
+      return Optional.ofNullable(queries.answer(msg, len, client, true));
+    } catch (RuntimeException e) {
+      LOG.warn("client {}: query failed unexpectedly", client, e);
+      return Optional.empty();
+    }
   }
 
   /** Returns the number of transfers served to completion. */
@@ -181,6 +219,10 @@ public final class TransferResponder {
       qname = Arrays.copyOf(reader.owner(), reader.ownerLength());
       qtype = reader.type();
       qclass = reader.dclass();
+      if (qtype == Type.SOA) {
+        answerQuery(query, len, out, client);
+        return;
+      }
       if (qclass != DClass.IN) {
         error(out, query, reader, qname, qtype, qclass, Rcode.REFUSED);
         return;
@@ -290,6 +332,17 @@ public final class TransferResponder {
       }
     }
     return null;
+  }
+
+  /** Answers an SOA query on a TCP connection; a query it drops gets no answer. */
+  private void answerQuery(byte[] query, int len, OutputStream out, InetSocketAddress client)
+      throws IOException {
+    byte[] answer = queries.answer(query, len, client, false);
+    if (answer != null) {
+      out.write(answer.length >>> 8);
+      out.write(answer.length);
+      out.write(answer);
+    }
   }
 
   private static void error(OutputStream out, byte[] query, MessageReader reader,
