@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.zonesync.cli;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
@@ -19,7 +21,7 @@ import org.xbill.DNS.SOARecord;
 import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.TransferException;
-import org.zonesync.api.TransferOutcome;
+import org.zonesync.api.TransferKind;
 import org.zonesync.api.TransferReport;
 import org.zonesync.api.TsigAlgorithm;
 import org.zonesync.api.TsigKey;
@@ -36,8 +38,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code zonesync demo}: an embedded primary on a loopback port serves a generated zone over
- * TSIG-signed AXFR; a replica mirrors it; the demo checks that both are equal and prints the
- * figures. Needs no setup and no network beyond 127.0.0.1.
+ * TSIG-signed AXFR; a replica mirrors it; the primary then changes 100 records and sends a
+ * signed NOTIFY, and the replica follows by IXFR. The demo checks that both are equal after each
+ * step and prints the figures, including the time from NOTIFY to the new serial being served. Needs no setup and no network beyond 127.0.0.1.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Mirror a generated zone from an embedded primary on 127.0.0.1 and check it.")
@@ -90,11 +93,16 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "primary: generated %s with %d records, serial %s (%.2f s)%n",
         origin, source.recordCount(), source.serial(), (System.nanoTime() - t0) / 1e9);
     AtomicReference<@Nullable TransferReport> stats = new AtomicReference<>();
-    try (TransferServer primary = TransferServer.builder().zone(source).keys(key).start();
+    AtomicReference<CompletableFuture<TransferReport>> served =
+        new AtomicReference<>(new CompletableFuture<>());
+    try (TransferServer primary = TransferServer.builder().zone(source).keys(key).notifyKey(key)
+        .start();
         ZoneSync sync = ZoneSync.builder().storage(MemoryReplicaStore.create())
+            .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
             .listener(e -> {
               if (e instanceof ReplicaEvent.TransferFinished f) {
                 stats.set(f.stats());
+                served.get().complete(f.stats());
               }
             }).build()) {
       InetSocketAddress at = primary.address();
@@ -122,25 +130,31 @@ final class DemoCommand implements Callable<Integer> {
       if (!equal) {
         return 1;
       }
-      // the primary changes 100 records and bumps the serial; the replica follows by IXFR
+      // the primary changes 100 records, bumps the serial and sends NOTIFY; the replica's
+      // listener takes it, checks the SOA and follows by IXFR
       List<Record> next = changed(records, 100);
       ZoneSnapshot v2 = Zones.of(origin, next);
+      InetSocketAddress notifyAt = sync.notifyAddress().orElseThrow();
+      served.set(new CompletableFuture<>());
       primary.publish(v2);
-      System.out.printf(Locale.ROOT, "primary: changed 100 records, serial %s -> %s%n",
-          source.serial(), v2.serial());
-      stats.set(null);
-      TransferOutcome outcome;
+      long n0 = System.nanoTime();
+      primary.notify(notifyAt, origin);
+      System.out.printf(Locale.ROOT, "primary: changed 100 records, serial %s -> %s, NOTIFY sent"
+          + " to %s%n", source.serial(), v2.serial(), Primary.format(notifyAt));
+      TransferReport s2;
       try {
-        outcome = replica.refresh().get(2, TimeUnit.MINUTES);
-      } catch (ExecutionException e) {
-        System.err.println("demo: refresh failed: " + e.getCause());
+        s2 = served.get().get(2, TimeUnit.MINUTES);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        System.err.println("demo: the replica did not follow the NOTIFY: " + e);
         return 1;
       }
-      TransferReport s2 = stats.get();
-      if (!(outcome instanceof TransferOutcome.Incremental) || s2 == null) {
-        System.err.println("demo: expected an incremental transfer, got " + outcome);
+      long notifyToServing = System.nanoTime() - n0;
+      if (s2.kind() != TransferKind.IXFR) {
+        System.err.println("demo: expected an incremental transfer, got " + s2.kind());
         return 1;
       }
+      System.out.printf(Locale.ROOT, "replica: NOTIFY -> serial %s served in %.1f ms%n",
+          s2.serial(), notifyToServing / 1e6);
       print(s2);
       ZoneSnapshot copy2 = replica.snapshot();
       boolean equal2 = copy2.equals(v2);

@@ -183,6 +183,8 @@ final class MainTest {
     assertTrue(r.out().contains("identical to the primary's zone"), r.out());
     assertTrue(r.out().contains("replica: AXFR of demo.zonesync.test.: 5001 records"), r.out());
     assertTrue(r.out().contains("replica: IXFR of demo.zonesync.test.: 204 records"), r.out());
+    assertTrue(r.out().matches("(?s).*replica: NOTIFY -> serial 2026112402 served in [0-9.]+ ms.*"),
+        r.out());
     assertEquals(2, r.out().lines().filter(l -> l.endsWith("identical to the primary's zone"))
         .count(), r.out());
   }
