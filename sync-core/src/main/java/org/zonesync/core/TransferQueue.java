@@ -62,6 +62,10 @@ final class TransferQueue {
     return running;
   }
 
+  synchronized int runningFrom(InetAddress primary) {
+    return perPrimaryRunning.getOrDefault(primary, 0);
+  }
+
   private void pump() {
     while (true) {
       Task next;

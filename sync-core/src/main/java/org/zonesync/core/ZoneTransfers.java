@@ -88,7 +88,7 @@ public final class ZoneTransfers {
       throws TransferException {
     String key = primary.key().map(k -> ", key " + k.name()).orElse("");
     String remote = Primary.format(primary.address());
-    LOG.info("zone {}: IXFR, incoming, remote {}{}, started", zone, remote, key);
+    LOG.debug("zone {}: IXFR, incoming, remote {}{}, started", zone, remote, key);
     IxfrClient.Result r;
     try {
       r = client.run(AxfrClient.Progress.NONE);
@@ -120,7 +120,7 @@ public final class ZoneTransfers {
       @Nullable SerialNumber from) throws TransferException {
     String key = primary.key().map(k -> ", key " + k.name()).orElse("");
     String remote = Primary.format(primary.address());
-    LOG.info("zone {}: AXFR, incoming, remote {}{}, started", zone, remote, key);
+    LOG.debug("zone {}: AXFR, incoming, remote {}{}, started", zone, remote, key);
     AxfrClient.Result r;
     try {
       r = client.run(progress::update);
