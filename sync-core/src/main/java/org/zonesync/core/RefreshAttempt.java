@@ -89,11 +89,7 @@ final class RefreshAttempt {
   }
 
   void start() {
-    if (retransfer) {
-      transferStep(0);
-    } else {
-      soaStep(0);
-    }
+    step(0);
   }
 
   /** Calls the attempt off: closes its socket; the step running ends it as aborted. */
@@ -128,7 +124,11 @@ final class RefreshAttempt {
     }
   }
 
-  private void soaStep(int i) {
+  /**
+   * Goes on with primary {@code i}: its SOA query, or for a retransfer its AXFR; past the last
+   * primary the attempt ends. A cancelled attempt ends here as aborted.
+   */
+  private void step(int i) {
     if (cancelled) {
       end(new End.Aborted());
       return;
@@ -138,12 +138,17 @@ final class RefreshAttempt {
       return;
     }
     Primary p = primaries.get(i);
+    if (retransfer) {
+      engine.transfers().submit(p.address().getAddress(), () -> true,
+          () -> transfer(i, Optional.empty(), false));
+      return;
+    }
     if (!urgent && engine.unreachable().isHeld(p.address(), engine.clock().instant())) {
       LOG.debug("zone {}: primary {} is held as unreachable, skipped", replica.zone(),
           Primary.format(p.address()));
       note(p, new TransferConnectionException("primary " + Primary.format(p.address())
           + " recently unreachable, skipped", replica.zone(), p.address(), null));
-      soaStep(i + 1);
+      step(i + 1);
       return;
     }
     engine.soaGate().submit(this::isUrgent, () -> querySoa(i));
@@ -168,7 +173,7 @@ final class RefreshAttempt {
       LOG.info("zone {}: refresh, remote {}, soa query failed: {}", replica.zone(),
           Primary.format(p.address()), e.reason());
       note(p, e);
-      soaStep(i + 1);
+      step(i + 1);
       return;
     } catch (RuntimeException e) {
       LOG.error("zone {}: soa query to {} failed unexpectedly", replica.zone(),
@@ -188,7 +193,7 @@ final class RefreshAttempt {
           sameSerial = res;
           sameSerialFrom = p;
         }
-        soaStep(i + 1);
+        step(i + 1);
         return;
       }
       if (!res.serial().isNewerThan(ours) && !expired) {
@@ -197,7 +202,7 @@ final class RefreshAttempt {
         LOG.warn("zone {}: refresh, remote {}: {}; ignored until expiry or retransfer",
             replica.zone(), Primary.format(p.address()), behind.getMessage());
         note(p, behind);
-        soaStep(i + 1);
+        step(i + 1);
         return;
       }
     }
@@ -207,19 +212,6 @@ final class RefreshAttempt {
         && replica.source().map(p.address()::equals).orElse(i == 0);
     engine.transfers().submit(p.address().getAddress(), this::isUrgent,
         () -> transfer(i, Optional.of(res), ixfr));
-  }
-
-  private void transferStep(int i) {
-    if (cancelled) {
-      end(new End.Aborted());
-      return;
-    }
-    if (i >= primaries.size()) {
-      endAfterPrimaries();
-      return;
-    }
-    engine.transfers().submit(primaries.get(i).address().getAddress(), () -> true,
-        () -> transfer(i, Optional.empty(), false));
   }
 
   private void transfer(int i, Optional<SoaQuery.Result> soa, boolean ixfr) {
@@ -238,11 +230,7 @@ final class RefreshAttempt {
         return;
       }
       note(p, e);
-      if (retransfer) {
-        transferStep(i + 1);
-      } else {
-        soaStep(i + 1);
-      }
+      step(i + 1);
     } catch (ReplicaStoreException e) {
       LOG.error("zone {}: cannot store the transferred version: {}", replica.zone(),
           e.getMessage());

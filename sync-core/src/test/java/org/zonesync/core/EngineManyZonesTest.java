@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -36,25 +36,17 @@ final class EngineManyZonesTest {
 
   static final Name ZONE = AxfrClientTest.ZONE;
 
-  private final SimulatedTime time = new SimulatedTime(Instant.parse("2026-11-24T00:00:00Z"));
-  private final ScriptedProbe probe = new ScriptedProbe(time);
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @AutoClose
+  private final SimulatedEngine sim = new SimulatedEngine();
+  private final SimulatedTime time = sim.time;
+  private final ScriptedProbe probe = sim.probe;
 
   private <T extends AutoCloseable> T open(T c) {
-    open.add(c);
-    return c;
+    return sim.open(c);
   }
 
   private ZoneSync.Builder simulated() {
-    return ZoneSync.builder().clock(time).ticker(time.ticker()).scheduler(time).executor(time)
-        .soaProbe(probe).randomSeed(5);
+    return sim.builder(5);
   }
 
   private static ZoneSnapshot zone(Name origin, long serial, long refresh, long retry,

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -41,26 +41,18 @@ final class EngineNotifyTest {
   static final InetSocketAddress FROM_PRIMARY =
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 53000);
 
-  private final SimulatedTime time = new SimulatedTime(Instant.parse("2026-11-24T00:00:00Z"));
-  private final ScriptedProbe probe = new ScriptedProbe(time);
-  private final RecordingListener events = new RecordingListener();
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @AutoClose
+  private final SimulatedEngine sim = new SimulatedEngine();
+  private final SimulatedTime time = sim.time;
+  private final ScriptedProbe probe = sim.probe;
+  private final RecordingListener events = sim.events;
 
   private <T extends AutoCloseable> T open(T c) {
-    open.add(c);
-    return c;
+    return sim.open(c);
   }
 
   private ZoneSync.Builder engine() {
-    return ZoneSync.builder().clock(time).ticker(time.ticker()).scheduler(time).executor(time)
-        .soaProbe(probe).randomSeed(11).listener(events);
+    return sim.builder(11);
   }
 
   static byte[] notify(Name zone, int id, Optional<Long> serial) {

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -37,19 +37,13 @@ import org.zonesync.journal.MemoryReplicaStore;
 final class EngineTimersTest {
 
   static final Name ZONE = AxfrClientTest.ZONE;
-  static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
+  static final Instant T0 = SimulatedEngine.T0;
 
-  private final SimulatedTime time = new SimulatedTime(T0);
-  private final ScriptedProbe probe = new ScriptedProbe(time);
-  private final RecordingListener events = new RecordingListener();
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @AutoClose
+  private final SimulatedEngine sim = new SimulatedEngine();
+  private final SimulatedTime time = sim.time;
+  private final ScriptedProbe probe = sim.probe;
+  private final RecordingListener events = sim.events;
 
   /** A version whose SOA has refresh 600, retry 500, expire 3600 (all within BIND's clamps). */
   static ZoneSnapshot shortLived(long serial, int hosts) {
@@ -61,13 +55,11 @@ final class EngineTimersTest {
   }
 
   private <T extends AutoCloseable> T open(T c) {
-    open.add(c);
-    return c;
+    return sim.open(c);
   }
 
   private ZoneSync.Builder engine() {
-    return ZoneSync.builder().clock(time).ticker(time.ticker()).scheduler(time).executor(time)
-        .soaProbe(probe).randomSeed(7).listener(events);
+    return sim.builder(7);
   }
 
   private FakePrimary primary(ZoneSnapshot... versions) throws Exception {
