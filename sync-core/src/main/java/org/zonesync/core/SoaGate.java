@@ -15,6 +15,9 @@ import org.zonesync.core.internal.Loggers;
 /**
  * Rate-limits SOA queries across all zones (BIND's {@code serial-query-rate}, default 20 per
  * second): a token bucket holding at most one second's worth, refilled on the monotonic clock.
+ * At most {@link #MAX_IN_FLIGHT} queries run at once, so that a high rate against silent
+ * primaries (each query waits out its timeout on an executor thread) cannot need a thread per
+ * zone.
  * Queries after a NOTIFY or an operator's request go before periodic ones, also when the NOTIFY
  * arrives while the zone's periodic query is already waiting. Waiting queries are
  * released by one timer on the injected scheduler, so the gate works in simulated time and
@@ -24,6 +27,8 @@ final class SoaGate {
 
   private static final Logger LOG = Loggers.XFER_IN;
   private static final long SECOND = 1_000_000_000L;
+  /** The most SOA queries running at once. */
+  static final int MAX_IN_FLIGHT = 64;
 
   private final Executor executor;
   private final Scheduler scheduler;
@@ -37,6 +42,7 @@ final class SoaGate {
   private long tokens;
   private long refilledAt;
   private Scheduler.@Nullable Timer timer;
+  private int inFlight;
   private boolean closed;
 
   SoaGate(Executor executor, Scheduler scheduler, LongSupplier nanoTime, int perSecond) {
@@ -68,6 +74,17 @@ final class SoaGate {
     return waiting.size();
   }
 
+  synchronized int inFlight() {
+    return inFlight;
+  }
+
+  private void ended() {
+    synchronized (this) {
+      inFlight--;
+    }
+    pump();
+  }
+
   void close() {
     Scheduler.Timer t;
     synchronized (this) {
@@ -85,6 +102,9 @@ final class SoaGate {
     while (true) {
       Runnable next;
       synchronized (this) {
+        if (inFlight >= MAX_IN_FLIGHT) {
+          return; // a query ending pumps again
+        }
         refill();
         if (tokens < SECOND) {
           armTimer();
@@ -95,11 +115,22 @@ final class SoaGate {
           return;
         }
         tokens -= SECOND;
+        inFlight++;
       }
+      Runnable query = next;
       try {
-        executor.execute(next);
+        executor.execute(() -> {
+          try {
+            query.run();
+          } finally {
+            ended();
+          }
+        });
       } catch (RejectedExecutionException e) {
         LOG.debug("soa query rejected by the executor: {}", e.toString());
+        synchronized (this) {
+          inFlight--;
+        }
       }
     }
   }

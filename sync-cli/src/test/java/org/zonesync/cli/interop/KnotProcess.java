@@ -42,6 +42,8 @@ final class KnotProcess implements PrimaryServer {
     private final List<Name> zones = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
     private final List<TsigKey> transferKeys = new ArrayList<>();
+    private final java.util.Map<Integer, InetSocketAddress> notifyTargets =
+        new java.util.TreeMap<>();
 
     /**
      * Adds a primary zone loaded from {@code file}, transferable with {@code key} only.
@@ -57,6 +59,22 @@ final class KnotProcess implements PrimaryServer {
       zones.add(zone);
       files.add(file.toAbsolutePath());
       transferKeys.add(key);
+      return this;
+    }
+
+    /**
+     * Makes knotd send NOTIFY for {@code zone} (a zone already added) to {@code target} after
+     * every load, signed with the zone's transfer key (RFC 1996; Knot's {@code notify:}).
+     *
+     * @param zone the zone apex
+     * @param target the secondary's address and port
+     */
+    Config notify(Name zone, InetSocketAddress target) {
+      int i = zones.indexOf(zone);
+      if (i < 0) {
+        throw new IllegalArgumentException("zone " + zone + " is not added");
+      }
+      notifyTargets.put(i, target);
       return this;
     }
 
@@ -85,6 +103,16 @@ final class KnotProcess implements PrimaryServer {
             .append("    key: ").append(quote(keys.get(i).name().toString())).append('\n')
             .append("    action: transfer\n");
       }
+      if (!notifyTargets.isEmpty()) {
+        b.append("remote:\n");
+        for (var t : notifyTargets.entrySet()) {
+          b.append("  - id: notify-").append(t.getKey()).append('\n')
+              .append("    address: ").append(t.getValue().getAddress().getHostAddress())
+              .append('@').append(t.getValue().getPort()).append('\n')
+              .append("    key: ").append(quote(transferKeys.get(t.getKey()).name().toString()))
+              .append('\n');
+        }
+      }
       b.append("zone:\n");
       for (int i = 0; i < zones.size(); i++) {
         b.append("  - domain: ").append(quote(zones.get(i).toString())).append('\n')
@@ -95,6 +123,9 @@ final class KnotProcess implements PrimaryServer {
             .append("    semantic-checks: off\n")
             .append("    acl: transfer-").append(keys.indexOf(transferKeys.get(i)))
             .append('\n');
+        if (notifyTargets.containsKey(i)) {
+          b.append("    notify: notify-").append(i).append('\n');
+        }
       }
       return b.toString();
     }

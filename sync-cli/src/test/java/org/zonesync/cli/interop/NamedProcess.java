@@ -92,6 +92,27 @@ final class NamedProcess implements PrimaryServer {
       return this;
     }
 
+    /**
+     * Adds a primary zone with further zone options, e.g. {@code notify explicit;} and an
+     * {@code also-notify} list (they override the global {@code notify no;}).
+     *
+     * @param zone the zone apex
+     * @param file the master file; its journal is {@code file.jnl}
+     * @param allowTransfer the address match list elements
+     * @param ixfrFromDifferences whether named journals the difference of a changed file
+     * @param zoneOptions zone statements, verbatim, each ending with {@code ;}
+     */
+    Config primaryZone(Name zone, Path file, String allowTransfer,
+        boolean ixfrFromDifferences, String zoneOptions) {
+      zones.add(zone);
+      files.add(file.toAbsolutePath());
+      zoneStatements.add("zone " + quote(zone.toString(true)) + " {\n  type primary;\n  file "
+          + quote(file.toAbsolutePath().toString()) + ";\n  allow-transfer { " + allowTransfer
+          + " };\n" + (ixfrFromDifferences ? "  ixfr-from-differences yes;\n" : "")
+          + "  " + zoneOptions + "\n};\n");
+      return this;
+    }
+
     String render(Path dir, int port) {
       String d = dir.toAbsolutePath().toString();
       StringBuilder b = new StringBuilder();

@@ -132,6 +132,12 @@ public final class NotifyListener implements Closeable {
       }
     }
     this.udp = u;
+    try {
+      // a NOTIFY burst should queue in the kernel rather than be dropped (the OS may cap this)
+      u.setReceiveBufferSize(1 << 20);
+    } catch (java.net.SocketException e) {
+      Loggers.NOTIFY.debug("cannot enlarge the notify receive buffer: {}", e.getMessage());
+    }
     this.tcp = t;
     this.threadPrefix = "zonesync-notify-" + INSTANCES.incrementAndGet() + "-";
     this.udpThread = newThread("udp", this::serveUdp);
