@@ -46,11 +46,12 @@ import org.zonesync.core.internal.zone.CompactZone;
 
 /**
  * NOTIFY to serving (DESIGN.md, "The life of a secondary zone"): the time from a primary
- * publishing a new version of a zone to a zonesync replica serving it, over loopback sockets.
+ * sending NOTIFY for a new version of a zone to a zonesync replica serving it, over loopback.
  *
- * <p><b>What one operation is.</b> An in-process primary ({@link TransferServer}) publishes
- * version N+1 of the zone (it computes and keeps the difference from N, as BIND's
- * {@code ixfr-from-differences} does) and sends a TSIG-signed NOTIFY (RFC 1996) to the
+ * <p><b>What one operation is.</b> An in-process primary ({@link TransferServer}) has published
+ * version N+1 of the zone before the operation (it computes and keeps the difference from N, as
+ * BIND's {@code ixfr-from-differences} does; not timed); the operation sends a TSIG-signed
+ * NOTIFY (RFC 1996) to the
  * replica's built-in listener ({@link TransferServer#notify}); the replica accepts it, sends an
  * SOA query over UDP, sees the newer serial, fetches the change by IXFR over TCP (RFC 1995,
  * signed both ways with hmac-sha256), applies it to the snapshot it holds and publishes the new
@@ -155,10 +156,14 @@ public class NotifyToServingBenchmark extends AbstractBenchmark {
     expectedSerial = next.serial().value();
     pending = f;
     served = f;
+    // the change is made on the primary before the clock starts: what is timed is NOTIFY to
+    // serving, not the primary's own publication
+    requireNonNull(primary, "primary").publish(next);
   }
 
   /**
-   * Publishes the next version, sends the NOTIFY and waits until the replica serves it.
+   * Sends the NOTIFY for the version published in {@link #prepare} and waits until the replica
+   * serves it.
    *
    * @return the serial served
    * @throws Exception if the replica does not serve it within 30 s or the NOTIFY failed
@@ -167,7 +172,6 @@ public class NotifyToServingBenchmark extends AbstractBenchmark {
   public long notifyToServing() throws Exception {
     TransferServer p = requireNonNull(primary, "primary");
     CompactZone n = requireNonNull(next, "next");
-    p.publish(n);
     CompletableFuture<Duration> notified = p.notify(requireNonNull(listen, "listen"), ORIGIN);
     long serial = requireNonNull(served, "served").get(OP_LIMIT_SECONDS, TimeUnit.SECONDS);
     if (notified.isCompletedExceptionally()) {

@@ -19,6 +19,7 @@ import org.zonesync.api.MalformedTransferException;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferRefusedException;
 import org.zonesync.api.TsigVerificationException;
+import org.zonesync.core.internal.wire.EdnsExpire;
 import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.core.internal.wire.WireFormatException;
@@ -43,12 +44,11 @@ import org.zonesync.tsig.TsigStreamVerifier;
 final class SoaResponse {
 
   /** The EDNS0 UDP payload size offered, the DNS Flag Day 2020 value. */
-  static final int PAYLOAD = 1232;
+  static final int PAYLOAD = EdnsExpire.PAYLOAD;
   /** EDNS option code of EXPIRE (RFC 7314 section 2). */
-  static final int EXPIRE_OPTION = 9;
+  static final int EXPIRE_OPTION = EdnsExpire.OPTION_CODE;
 
   private static final int HEADER = 12;
-  private static final byte[] ROOT = {0};
 
   /** What an answer means for the query. */
   sealed interface Verdict permits Ignored, Truncated, Answer {
@@ -121,10 +121,7 @@ final class SoaResponse {
     w.start(id, 0, 512);
     byte[] name = zone.toWire();
     w.question(name, 0, name.length, Type.SOA, DClass.IN);
-    byte[] options = requestExpire ? new byte[] {0, EXPIRE_OPTION, 0, 0} : new byte[0];
-    // OPT: CLASS carries the payload size, TTL the extended rcode, version and flags, all 0.
-    w.record(MessageReader.SECTION_ADDITIONAL, ROOT, 0, 1, Type.OPT, PAYLOAD, 0, options, 0,
-        options.length);
+    EdnsExpire.addOpt(w, requestExpire);
     int len = w.finish();
     return Arrays.copyOf(w.buffer(), len);
   }
@@ -204,7 +201,8 @@ final class SoaResponse {
           return new Ignored("malformed opt record in answer id " + id);
         }
         extendedRcode = (int) (reader.ttl() >>> 24);
-        expire = expireOption(reader.rdata(), reader.rdataLength());
+        // a badly framed option is disregarded here, not failed: the answer may be a UDP spoof
+        expire = EdnsExpire.parseLenient(reader.rdata(), 0, reader.rdataLength());
       }
     }
     if (verifier != null) {
@@ -236,28 +234,6 @@ final class SoaResponse {
     Optional<Duration> e = requestExpire && expire >= 0
         ? Optional.of(Duration.ofSeconds(expire)) : Optional.empty();
     return new Answer(soa, e);
-  }
-
-  /**
-   * Returns the EXPIRE value of the OPT RDATA (RFC 7314 section 2: four octets, seconds), or -1
-   * when absent or of another length, which RFC 7314 gives no meaning and so is disregarded.
-   */
-  private static long expireOption(byte[] rd, int len) {
-    long value = -1;
-    int p = 0;
-    while (len - p >= 4) {
-      int code = u16(rd, p);
-      int olen = u16(rd, p + 2);
-      p += 4;
-      if (olen > len - p) {
-        return -1;
-      }
-      if (code == EXPIRE_OPTION && olen == 4 && value < 0) {
-        value = ((long) u16(rd, p) << 16) | u16(rd, p + 2);
-      }
-      p += olen;
-    }
-    return value;
   }
 
   private @Nullable SOARecord soaRecord() {

@@ -7,7 +7,9 @@
  * the names RFC 3597 section 4 lets a sender compress, and validates every bound), {@link
  * org.zonesync.core.internal.wire.MessageWriter} (a size-bounded message builder with name
  * compression, RFC 1035 section 4.1.4), {@link org.zonesync.core.internal.wire.WireNames}
- * (canonical order and comparisons of uncompressed names) and {@link
+ * (canonical order and comparisons of uncompressed names), {@link
+ * org.zonesync.core.internal.wire.EdnsExpire} (the OPT record of a query and the EDNS EXPIRE
+ * option of an answer, RFC 6891 and RFC 7314) and {@link
  * org.zonesync.core.internal.wire.WireFormatException}. Names are uncompressed wire form with
  * their case kept; dnsjava is the reference codec in the tests. This package is not exported.
  */

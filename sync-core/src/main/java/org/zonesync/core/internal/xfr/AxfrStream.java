@@ -4,6 +4,8 @@ package org.zonesync.core.internal.xfr;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -32,6 +34,8 @@ import org.zonesync.tsig.TsigStreamVerifier;
  *                  -&gt; answers: first = apex SOA; each record in class, under the apex,
  *                     not a meta type; an apex SOA equal to the first ends the stream,
  *                     and nothing may follow it
+ *                  -&gt; OPT: at most one, in additional, well framed; extended rcode 0;
+ *                     EDNS EXPIRE taken from message 1 only (RFC 7314 section 4)
  *   result()   ---&gt; TSIG: last message signed; zone content checks (one SOA, RRset limits)
  * </pre>
  *
@@ -79,7 +83,9 @@ public final class AxfrStream {
    * @param msg the buffer
    * @param len the message length, starting at index 0
    * @return true once the closing SOA has been read: the stream is complete
-   * @throws TransferException if the message breaks the protocol, a limit, or TSIG
+   * @throws TransferException if the message breaks the protocol (a malformed OPT record
+   *     included), a limit, or TSIG; {@link TransferRefusedException} for an error rcode, an
+   *     EDNS extended one included
    */
   public boolean accept(byte[] msg, int len) throws TransferException {
     if (done) {
@@ -91,6 +97,7 @@ public final class AxfrStream {
     } catch (WireFormatException e) {
       throw malformed(e.getMessage());
     }
+    check.close();
     return done;
   }
 
@@ -102,7 +109,10 @@ public final class AxfrStream {
         continue;
       }
       if (section != MessageReader.SECTION_ANSWER) {
-        continue; // authority and additional carry nothing for AXFR; TSIG was handled above
+        if (reader.type() == Type.OPT) {
+          check.opt(reader, records); // EDNS (RFC 6891) and its EXPIRE option (RFC 7314)
+        }
+        continue; // authority and additional carry nothing else for AXFR; TSIG was checked
       }
       if (done) {
         throw malformed("record after the closing SOA");
@@ -213,6 +223,17 @@ public final class AxfrStream {
       throw malformed("transferred zone has no NS records at the apex");
     }
     return built;
+  }
+
+  /**
+   * Returns the EDNS EXPIRE value (RFC 7314) of the stream's first message, if it carried one;
+   * later messages' are ignored (section 4). {@link Duration#ZERO} means the primary's
+   * own copy has expired.
+   *
+   * @return the value, or empty when the first message had no EXPIRE option (or none yet read)
+   */
+  public Optional<Duration> expire() {
+    return check.expire();
   }
 
   /** Returns true once the closing SOA has been read. */

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -14,6 +15,7 @@ import org.xbill.DNS.Type;
 import org.zonesync.api.Primary;
 import org.zonesync.api.TransferException;
 import org.zonesync.core.TransferLimits;
+import org.zonesync.core.internal.wire.EdnsExpire;
 import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.core.internal.zone.CompactZone;
@@ -46,13 +48,17 @@ public final class IxfrClient {
    * @param records answer records read, every SOA included
    * @param bytes bytes read, length prefixes included
    * @param duration from connect to the validated result
+   * @param expire the EDNS EXPIRE value of the first message (RFC 7314 section 4), when the
+   *     query asked for it and the primary sent it, up-to-date answers included; {@link
+   *     Duration#ZERO} means the primary's own copy has expired
    */
   public record Result(IxfrStream.Result outcome, long messages, long records, long bytes,
-      Duration duration) {
+      Duration duration, Optional<Duration> expire) {
     /** Validates the fields. */
     public Result {
       requireNonNull(outcome, "outcome");
       requireNonNull(duration, "duration");
+      requireNonNull(expire, "expire");
     }
   }
 
@@ -64,10 +70,11 @@ public final class IxfrClient {
   private final boolean lenient;
   private final InstantSource clock;
   private final LongSupplier nanoTime;
+  private final boolean requestExpire;
   private final XfrConnection connection;
 
   /**
-   * Prepares a transfer.
+   * Prepares a transfer whose query asks for EDNS EXPIRE (RFC 7314).
    *
    * @param zone the zone to transfer
    * @param primary where from, and the key if signed
@@ -82,6 +89,30 @@ public final class IxfrClient {
    */
   public IxfrClient(Name zone, Primary primary, CompactZone current, TransferLimits limits,
       int maxDeltas, boolean lenient, InstantSource clock, LongSupplier nanoTime) {
+    this(zone, primary, current, limits, maxDeltas, lenient, clock, nanoTime, true);
+  }
+
+  /**
+   * Prepares a transfer.
+   *
+   * @param zone the zone to transfer
+   * @param primary where from, and the key if signed
+   * @param current our version: its SOA goes in the query, the deltas apply to it
+   * @param limits the bounds
+   * @param maxDeltas the most deltas accepted before giving up for AXFR, at least 1
+   * @param lenient apply deltas that are not exact (off by default, TESTPLAN B12)
+   * @param clock wall-clock time for TSIG
+   * @param nanoTime a monotonic clock for the deadlines, as {@link System#nanoTime()}
+   * @param requestExpire true to send an OPT record with an empty EXPIRE option (RFC 7314
+   *     section 2), false to send no OPT record at all, for a primary that answers EDNS with
+   *     FORMERR (TESTPLAN B7)
+   * @throws IllegalArgumentException if {@code maxDeltas} is below 1 or {@code current} is not
+   *     a version of {@code zone}
+   */
+  public IxfrClient(Name zone, Primary primary, CompactZone current, TransferLimits limits,
+      int maxDeltas, boolean lenient, InstantSource clock, LongSupplier nanoTime,
+      boolean requestExpire) {
+    this.requestExpire = requestExpire;
     this.zone = requireNonNull(zone, "zone");
     this.primary = requireNonNull(primary, "primary");
     this.current = requireNonNull(current, "current");
@@ -123,11 +154,17 @@ public final class IxfrClient {
         primary.address());
     connection.exchange(query, deadline, stream, progress);
     IxfrStream.Result outcome = stream.result();
+    // an EXPIRE nobody asked for is not trusted to move our expire timer
+    Optional<Duration> expire = requestExpire ? stream.expire() : Optional.empty();
     return new Result(outcome, stream.messages(), stream.records(), stream.bytes(),
-        Duration.ofNanos(nanoTime.getAsLong() - start));
+        Duration.ofNanos(nanoTime.getAsLong() - start), expire);
   }
 
-  /** The IXFR query: question zone/IXFR/IN, our SOA in the authority section (RFC 1995 3). */
+  /**
+   * The unsigned IXFR query: question zone/IXFR/IN, our SOA in the authority section (RFC 1995
+   * section 3), and an OPT record with an empty EXPIRE option when asked for (RFC 7314 section
+   * 2); {@link SignedQuery} then appends the TSIG record, which stays last (RFC 8945 4.2).
+   */
   byte[] query(int id) {
     ZoneCursor c = current.cursor();
     if (!c.next() || c.type() != Type.SOA) {
@@ -141,6 +178,9 @@ public final class IxfrClient {
         c.ownerLength(), Type.SOA, DClass.IN, c.ttl(), c.rdataArray(), c.rdataOffset(),
         c.rdataLength())) {
       throw new IllegalStateException("SOA of " + zone + " does not fit a query");
+    }
+    if (requestExpire && !EdnsExpire.addOpt(w, true)) {
+      throw new IllegalStateException("opt record does not fit the query for " + zone);
     }
     int len = w.finish();
     return Arrays.copyOf(w.buffer(), len);

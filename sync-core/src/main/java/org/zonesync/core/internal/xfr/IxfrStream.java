@@ -4,9 +4,11 @@ package org.zonesync.core.internal.xfr;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.xbill.DNS.DClass;
@@ -45,14 +47,15 @@ import org.zonesync.tsig.TsigStreamVerifier;
  * </pre>
  *
  * <p>Per message, as {@link AxfrStream}: ID, QR, opcode QUERY, TSIG (every message fed to the
- * stream verifier), rcode NOERROR, TC clear, the question (required in message 1) names the
- * zone, IXFR, IN. Per answer record: class IN, at or under the apex, no meta type, SOA only at
- * the apex. An empty first answer section is rejected (BIND: "empty answer section, retrying
- * with AXFR"). Each delta's serial must increase (RFC 1982: equal, older and exactly 2^31 ahead
- * are all rejected), and each delta is applied to the running zone with {@link
+ * stream verifier), rcode NOERROR, TC clear, the question (required in message 1) names the zone,
+ * IXFR, IN, at most one OPT record (well framed, extended rcode 0; the EDNS EXPIRE value of message
+ * 1 is kept, RFC 7314 section 4). Per answer record: class IN, at or under the apex, no meta type,
+ * SOA only at the apex. An empty first answer section is rejected (BIND: "empty answer section,
+ * retrying with AXFR"). Each delta's serial must increase (RFC 1982: equal, older and exactly 2^31
+ * ahead are all rejected), and each delta is applied to the running zone with {@link
  * CompactZone#apply} as soon as it ends, which checks that it is exact (RFC 1995 section 4: the
- * deleted records exist, the added ones do not, the old SOA is ours) unless lenient. The final
- * SOA must equal the first, and so must the SOA the last delta produced.
+ * deleted records exist, the added ones do not, the old SOA is ours) unless lenient. The final SOA
+ * must equal the first, and so must the SOA the last delta produced.
  *
  * <p><b>Every failure means "fall back to AXFR".</b> Whatever {@link TransferException}
  * {@link #accept} or {@link #result} throws (malformed stream, out of sync, not exact, serial
@@ -183,8 +186,9 @@ public final class IxfrStream implements XfrConnection.MessageStream {
    * @param msg the buffer
    * @param len the message length, starting at index 0
    * @return true once the stream is complete (closing SOA read, or the primary is up to date)
-   * @throws TransferException if the message breaks the protocol, a limit, or TSIG; the caller
-   *     should fall back to AXFR
+   * @throws TransferException if the message breaks the protocol (a malformed OPT record
+   *     included), a limit, or TSIG, or has an error rcode (an EDNS extended one included); the
+   *     caller should fall back to AXFR
    */
   @Override
   public boolean accept(byte[] msg, int len) throws TransferException {
@@ -201,6 +205,7 @@ public final class IxfrStream implements XfrConnection.MessageStream {
     } catch (WireFormatException e) {
       throw malformed(e.getMessage());
     }
+    check.close();
     return isDone();
   }
 
@@ -211,8 +216,10 @@ public final class IxfrStream implements XfrConnection.MessageStream {
         checkQuestion();
       } else if (section == MessageReader.SECTION_ANSWER) {
         answer();
+      } else if (reader.type() == Type.OPT) {
+        check.opt(reader, records); // EDNS (RFC 6891) and its EXPIRE option (RFC 7314)
       }
-      // authority and additional carry nothing for IXFR answers; TSIG was handled above
+      // authority and additional carry nothing else for IXFR answers; TSIG was checked
     }
   }
 
@@ -449,6 +456,17 @@ public final class IxfrStream implements XfrConnection.MessageStream {
       throw malformed("transferred zone has no NS records at the apex");
     }
     return axfr != null ? new Result.Full(built) : new Result.Incremental(built, deltas);
+  }
+
+  /**
+   * Returns the EDNS EXPIRE value (RFC 7314) of the answer's first message, if it carried one;
+   * later messages' are ignored (section 4). {@link Duration#ZERO} means the primary's own copy
+   * has expired.
+   *
+   * @return the value, or empty when the first message had no EXPIRE option (or none yet read)
+   */
+  public Optional<Duration> expire() {
+    return check.expire();
   }
 
   /** Returns true once the stream is complete. */

@@ -2,6 +2,8 @@
 package org.zonesync.core.internal.xfr;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
@@ -11,6 +13,7 @@ import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferRefusedException;
 import org.zonesync.api.TsigVerificationException;
 import org.zonesync.core.TransferLimits;
+import org.zonesync.core.internal.wire.EdnsExpire;
 import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.WireFormatException;
 import org.zonesync.tsig.Tsig;
@@ -21,6 +24,13 @@ import org.zonesync.tsig.TsigStreamVerifier;
  * as BIND's xfrin makes them: byte limit, header parse, ID, QR, opcode, TSIG (MAC before
  * anything is trusted), rcode, TC, question count. Shared by {@link AxfrStream} and
  * {@link IxfrStream}; one instance per transfer, not thread-safe.
+ *
+ * <p>The streams hand it every OPT record they meet ({@link #opt}) and close each message with
+ * {@link #close}: an OPT record is held to RFC 6891 section 6.1.1 in every message (one at most,
+ * owned by the root, in the additional section, options well framed, as BIND's message parser
+ * demands on pain of FORMERR), its extended rcode joins the header's (section 6.1.3), and the
+ * EDNS EXPIRE value (RFC 7314) is taken from the first message only (section 4: "in the first
+ * message"), later ones being ignored.
  */
 final class ResponseCheck {
 
@@ -31,6 +41,9 @@ final class ResponseCheck {
   private final InetSocketAddress remote;
   private long messages;
   private long bytes;
+  private int optsInMessage;
+  private int extendedRcode;
+  private long expire = EdnsExpire.ABSENT;
 
   ResponseCheck(Name zone, int queryId, TransferLimits limits,
       @Nullable TsigStreamVerifier tsig, InetSocketAddress remote) {
@@ -50,6 +63,8 @@ final class ResponseCheck {
   void open(MessageReader reader, byte[] msg, int len, long records) throws TransferException {
     messages++;
     bytes += len + 2L;
+    optsInMessage = 0;
+    extendedRcode = 0;
     if (bytes > limits.maxBytes()) {
       throw malformed("transfer exceeds the limit of " + limits.maxBytes() + " bytes", records);
     }
@@ -94,6 +109,59 @@ final class ResponseCheck {
     } catch (TsigVerificationException e) {
       throw e.in(zone, remote);
     }
+  }
+
+  /**
+   * Checks the OPT record on which {@code reader} stands (RFC 6891 section 6.1.1), notes its
+   * extended rcode, and in the first message its EXPIRE value (RFC 7314 section 4).
+   *
+   * @param records the records read so far, for error positions
+   * @throws MalformedTransferException if the OPT record is outside the additional section, not
+   *     owned by the root, the second in its message, or its options are badly framed
+   */
+  void opt(MessageReader reader, long records) throws MalformedTransferException {
+    if (reader.section() != MessageReader.SECTION_ADDITIONAL) {
+      throw malformed("opt record in the "
+          + (reader.section() == MessageReader.SECTION_ANSWER ? "answer" : "authority")
+          + " section", records);
+    }
+    if (++optsInMessage > 1) {
+      throw malformed("two opt records in message " + messages, records);
+    }
+    if (reader.ownerLength() != 1) {
+      throw malformed("opt record not owned by the root", records);
+    }
+    extendedRcode = (int) (reader.ttl() >>> 24);
+    long value;
+    try {
+      value = EdnsExpire.parse(reader.rdata(), 0, reader.rdataLength());
+    } catch (WireFormatException e) {
+      throw malformed(e.getMessage(), records);
+    }
+    if (messages == 1) {
+      expire = value;
+    }
+  }
+
+  /**
+   * Ends a message whose entries have all been read: an OPT record's extended rcode other than
+   * 0 makes the rcode an error (RFC 6891 section 6.1.3; BADVERS is 16).
+   *
+   * @throws TransferRefusedException if the full rcode is not NOERROR
+   */
+  void close() throws TransferRefusedException {
+    if (extendedRcode != 0) {
+      throw new TransferRefusedException(extendedRcode << 4, zone, remote);
+    }
+  }
+
+  /**
+   * Returns the EDNS EXPIRE value of the first message (RFC 7314 section 4), if it had one;
+   * 0 means that the primary's own copy has expired.
+   */
+  Optional<Duration> expire() {
+    return expire == EdnsExpire.ABSENT ? Optional.empty()
+        : Optional.of(Duration.ofSeconds(expire));
   }
 
   /** At the end of the stream: the last message must have been signed (RFC 8945 5.3.1). */

@@ -22,7 +22,8 @@ import org.zonesync.core.internal.zone.CompactZone;
  * The whole AXFR-in path on arbitrary bytes: TCP framing, the message reader and the stream
  * state machine. Invariants: only the declared exceptions escape; the stream never commits
  * without its closing SOA; a committed zone has one SOA at the apex, apex NS, and nothing
- * outside the zone. Seeds (valid and broken streams) run in every build.
+ * outside the zone; its EDNS EXPIRE value is the one dnsjava reads from the first message
+ * (when dnsjava parses it). Seeds (valid and broken streams) run in every build.
  */
 final class AxfrStreamFuzzTest {
 
@@ -35,11 +36,15 @@ final class AxfrStreamFuzzTest {
     AxfrStream stream = new AxfrStream(XfrFixtures.ZONE, XfrFixtures.ID, LIMITS, null,
         XfrFixtures.REMOTE);
     byte[] buf = new byte[65535];
+    byte[] first = null;
     CompactZone zone;
     try {
       boolean done = false;
       int n;
       while (!done && (n = in.next(buf)) >= 0) {
+        if (first == null) {
+          first = java.util.Arrays.copyOf(buf, n);
+        }
         done = stream.accept(buf, n);
       }
       zone = stream.result();
@@ -58,5 +63,36 @@ final class AxfrStreamFuzzTest {
       n++;
     }
     assertEquals(zone.recordCount(), n);
+    java.util.Optional<java.time.Duration> expire = XfrExpireStreamTest.dnsjavaExpireOrNull(
+        first);
+    if (expire != null) {
+      assertEquals(expire, stream.expire(), "EXPIRE differs from dnsjava's");
+    }
+  }
+
+  /** The EXPIRE seeds reach their outcome, so the fuzzer starts from an OPT in a stream. */
+  @org.junit.jupiter.api.Test
+  void expireSeeds_commitOrFailAsBuilt() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(AxfrStreamFuzzTest.class.getResource(
+        "AxfrStreamFuzzTestInputs/stream_neverCommitsWithoutAVerifiedEnd").toURI());
+    AxfrStream ok = feed(java.nio.file.Files.readAllBytes(dir.resolve(
+        "valid-expire-first-message")));
+    assertEquals(11, ok.result().serial().value());
+    assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(1234)), ok.expire());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        org.zonesync.api.MalformedTransferException.class, () -> feed(java.nio.file.Files
+            .readAllBytes(dir.resolve("two-opt-records"))));
+  }
+
+  private static AxfrStream feed(byte[] input) throws Exception {
+    TcpMessageInput in = new TcpMessageInput(new ByteArrayInputStream(input), 65535);
+    AxfrStream stream = new AxfrStream(XfrFixtures.ZONE, XfrFixtures.ID, LIMITS, null,
+        XfrFixtures.REMOTE);
+    byte[] buf = new byte[65535];
+    int n;
+    while ((n = in.next(buf)) >= 0 && !stream.accept(buf, n)) {
+      // feed until complete
+    }
+    return stream;
   }
 }

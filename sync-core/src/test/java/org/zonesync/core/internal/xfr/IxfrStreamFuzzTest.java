@@ -30,8 +30,9 @@ import org.zonesync.core.internal.zone.WireDelta;
  * is never modified; a committed result carries the serial of the answer's first SOA (read by
  * dnsjava, a second parser) and passed every check: up to date only when that serial is not
  * newer than ours; incremental only as a chain of increasing deltas from our serial to it; and
- * the new zone has one SOA at the apex, apex NS and nothing outside the zone. Seeds (valid and
- * broken answers of each style) run in every build.
+ * the new zone has one SOA at the apex, apex NS and nothing outside the zone; the EDNS EXPIRE
+ * value is the one dnsjava reads from the first message (when dnsjava parses it). Seeds (valid
+ * and broken answers of each style) run in every build.
  */
 final class IxfrStreamFuzzTest {
 
@@ -65,6 +66,11 @@ final class IxfrStreamFuzzTest {
       return;
     }
     assertTrue(COPY.contentEquals(CURRENT), "our zone was modified");
+    java.util.Optional<java.time.Duration> expire = XfrExpireStreamTest.dnsjavaExpireOrNull(
+        first);
+    if (expire != null) {
+      assertEquals(expire, stream.expire(), "EXPIRE differs from dnsjava's");
+    }
     SerialNumber announced = SerialNumber.of(firstSoa(first).getSerial());
     SerialNumber ours = CURRENT.serial();
     if (result instanceof IxfrStream.Result.UpToDate u) {
@@ -93,7 +99,9 @@ final class IxfrStreamFuzzTest {
         "IxfrStreamFuzzTestInputs/stream_commitsOnlyAVerifiedChain").toURI());
     String[][] expected = {{"valid-3-deltas-multi-message", "Incremental"},
         {"valid-condensed-1-message", "Incremental"}, {"axfr-style", "Full"},
-        {"up-to-date-single-soa", "UpToDate"}, {"up-to-date-older", "UpToDate"}};
+        {"up-to-date-single-soa", "UpToDate"}, {"up-to-date-older", "UpToDate"},
+        {"up-to-date-expire-zero", "UpToDate", "0"},
+        {"valid-incremental-expire-first-message", "Incremental", "1234"}};
     for (String[] e : expected) {
       byte[] input = java.nio.file.Files.readAllBytes(dir.resolve(e[0]));
       TcpMessageInput in = new TcpMessageInput(new ByteArrayInputStream(input), 65535);
@@ -105,6 +113,8 @@ final class IxfrStreamFuzzTest {
         // feed until complete
       }
       assertEquals(e[1], stream.result().getClass().getSimpleName(), e[0]);
+      assertEquals(e.length > 2 ? java.util.Optional.of(java.time.Duration.ofSeconds(
+          Long.parseLong(e[2]))) : java.util.Optional.empty(), stream.expire(), e[0]);
     }
   }
 

@@ -12,9 +12,11 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -23,6 +25,7 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 import org.zonesync.api.TsigAlgorithm;
 import org.zonesync.api.TsigKey;
+import org.zonesync.core.internal.wire.EdnsExpire;
 import org.zonesync.tsig.SignedMessage;
 import org.zonesync.tsig.Tsig;
 import org.zonesync.tsig.TsigStreamSigner;
@@ -140,6 +143,26 @@ final class XfrFixtures {
       int n = signer.sign(buf, 0, m.length);
       out.add(java.util.Arrays.copyOf(buf, n));
     }
+    return out;
+  }
+
+  /** An OPT record (payload 1232, version 0) carrying an EXPIRE option of {@code seconds}. */
+  static OPTRecord expireOpt(long seconds) {
+    byte[] v = {(byte) (seconds >>> 24), (byte) (seconds >>> 16), (byte) (seconds >>> 8),
+        (byte) seconds};
+    return new OPTRecord(1232, 0, 0, 0, new GenericEDNSOption(EdnsExpire.OPTION_CODE, v));
+  }
+
+  /**
+   * Replaces the RDATA of the message's last record, which is {@code oldLength} bytes long, with
+   * {@code rdata} and fixes its RDLENGTH: for OPT RDATA that dnsjava will not build.
+   */
+  static byte[] withLastRdata(byte[] wire, int oldLength, byte[] rdata) {
+    int start = wire.length - oldLength;
+    byte[] out = java.util.Arrays.copyOf(wire, start + rdata.length);
+    System.arraycopy(rdata, 0, out, start, rdata.length);
+    out[start - 2] = (byte) (rdata.length >>> 8);
+    out[start - 1] = (byte) rdata.length;
     return out;
   }
 
