@@ -39,8 +39,10 @@ public interface ZoneReplica {
 
   /**
    * Checks the primaries' SOA now and transfers a newer version if there is one (like
-   * {@code rndc refresh}). At most one refresh of a zone runs at a time; a call during one
-   * queues exactly one follow-up, and the returned future is that follow-up's.
+   * {@code rndc refresh}). At most one refresh of a zone runs at a time. A call while one waits
+   * to ask its primaries joins it; a call after it has asked queues exactly one follow-up, and
+   * the returned future is that follow-up's. Either way the outcome reflects the primaries'
+   * state after the call.
    *
    * @return completes with the outcome, or exceptionally with a {@link TransferException} as the
    *     cause of a {@link java.util.concurrent.CompletionException}; the previous version keeps

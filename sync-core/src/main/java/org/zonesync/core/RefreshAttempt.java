@@ -56,6 +56,7 @@ final class RefreshAttempt {
   private final CompletableFuture<TransferOutcome> result;
   private volatile boolean cancelled;
   private volatile boolean ended;
+  private volatile boolean asked;
   private volatile @Nullable Runnable cancelHook;
   private volatile @Nullable Exception lastError;
   private volatile SoaQuery.@Nullable Result sameSerial;
@@ -77,6 +78,14 @@ final class RefreshAttempt {
 
   boolean isUrgent() {
     return urgent;
+  }
+
+  /**
+   * Whether this attempt has asked a primary anything yet. Until it has, a NOTIFY or a refresh
+   * request can simply join it: what it learns will be newer than the request.
+   */
+  boolean hasAsked() {
+    return asked;
   }
 
   /** A NOTIFY or request arrived while this attempt waits: it goes first from now on. */
@@ -160,6 +169,7 @@ final class RefreshAttempt {
       return;
     }
     Primary p = primaries.get(i);
+    asked = true;
     SoaQuery.Result res;
     try {
       res = engine.probe().query(replica.zone(), p, engine.soaTimeout(), this::onCancel);
@@ -220,10 +230,13 @@ final class RefreshAttempt {
       return;
     }
     Primary p = primaries.get(i);
+    asked = true;
     try {
-      TransferOutcome out = new ReplicaTransfer(replica, this, p)
-          .run(ixfr, retransfer || replica.isExpired());
-      end(new End.Success(out, p, soa.flatMap(SoaQuery.Result::expire)));
+      ReplicaTransfer t = new ReplicaTransfer(replica, this, p);
+      TransferOutcome out = t.run(ixfr, retransfer || replica.isExpired());
+      // EXPIRE of the transfer itself, else of the SOA answer before it (RFC 7314 section 4)
+      Optional<Duration> expire = t.expire().or(() -> soa.flatMap(SoaQuery.Result::expire));
+      end(new End.Success(out, p, expire));
     } catch (TransferException e) {
       if (cancelled) {
         end(new End.Aborted());

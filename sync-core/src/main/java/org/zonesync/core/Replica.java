@@ -182,10 +182,11 @@ final class Replica implements ZoneReplica {
       if (closed) {
         return;
       }
-      urgentNext = true;
-      if (attempt != null) {
-        attempt.promote();
+      if (attempt != null && !attempt.hasAsked()) {
+        attempt.promote(); // it has not asked yet: its answer will already reflect this NOTIFY
+        return;
       }
+      urgentNext = true;
       schedule.notified(engine.clock().instant());
     }
     wake();
@@ -203,6 +204,10 @@ final class Replica implements ZoneReplica {
       if (closed) {
         return CompletableFuture.failedFuture(new CompletionException(closedError()));
       }
+      if (!forceAxfr && attempt != null && !attempt.hasAsked()) {
+        attempt.promote(); // joins a refresh that has not asked its primaries yet
+        return attempt.result();
+      }
       urgentNext = true;
       retransferNext |= forceAxfr;
       if (followUp == null) {
@@ -210,9 +215,6 @@ final class Replica implements ZoneReplica {
       }
       f = followUp;
       running = forceAxfr ? attempt : null;
-      if (attempt != null) {
-        attempt.promote();
-      }
       schedule.refreshRequested(engine.clock().instant());
     }
     if (running != null) {

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import org.xbill.DNS.Rcode;
 import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.ReplicaStoreException;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferKind;
 import org.zonesync.api.TransferOutcome;
+import org.zonesync.api.TransferRefusedException;
 import org.zonesync.api.TransferReport;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.api.spi.ReplicaStore;
@@ -38,6 +40,7 @@ final class ReplicaTransfer {
   private final Primary primary;
   private final Engine engine;
   private final SecondaryZone config;
+  private Optional<java.time.Duration> expire = Optional.empty();
 
   ReplicaTransfer(Replica replica, RefreshAttempt attempt, Primary primary) {
     this.replica = replica;
@@ -79,6 +82,11 @@ final class ReplicaTransfer {
     }
   }
 
+  /** The EDNS EXPIRE of the transfer that produced the outcome, if its primary sent one. */
+  Optional<java.time.Duration> expire() {
+    return expire;
+  }
+
   static CompactZone compact(ZoneSnapshot s) {
     return s instanceof CompactZone c ? c : StoredZones.compact(s);
   }
@@ -91,6 +99,7 @@ final class ReplicaTransfer {
         config.ixfrMaxDeltas(), config.ixfrLenient(), engine.clock(), engine.nanoTime());
     attempt.onCancel(client::cancel);
     IxfrClient.Result r = ZoneTransfers.ixfr(client, replica.zone(), primary);
+    expire = r.expire();
     if (r.outcome() instanceof IxfrStream.Result.UpToDate) {
       replica.counters().ixfrUpToDate();
       return new TransferOutcome.UpToDate(base.serial());
@@ -153,11 +162,22 @@ final class ReplicaTransfer {
       throws TransferException, ReplicaStoreException {
     engine.emit(new ReplicaEvent.TransferStarted(replica.zone(), engine.clock().instant(),
         primary, TransferKind.AXFR));
-    AxfrClient client = new AxfrClient(replica.zone(), primary, config.limits(), engine.clock(),
-        engine.nanoTime());
-    attempt.onCancel(client::cancel);
-    ZoneTransfers.Result r = ZoneTransfers.axfr(client, replica.zone(), primary,
-        TransferProgress.NONE, old == null ? null : old.serial());
+    ZoneTransfers.Fetched fetched;
+    try {
+      fetched = axfr(old, true);
+    } catch (TransferRefusedException e) {
+      if (e.rcode() != Rcode.FORMERR) {
+        throw e;
+      }
+      // a primary that does not take EDNS answers FORMERR (RFC 6891 section 7): ask again
+      // without it, as BIND does
+      LOG.info("zone {}: primary {} answered FORMERR to an EDNS AXFR query; retrying without"
+          + " EDNS", replica.zone(), Primary.format(primary.address()));
+      attempt.checkWanted();
+      fetched = axfr(old, false);
+    }
+    expire = fetched.expire();
+    ZoneTransfers.Result r = fetched.result();
     ZoneSnapshot fresh = r.snapshot();
     replica.counters().transferred(r.stats());
     if (old != null && !fresh.serial().isNewerThan(old.serial())
@@ -180,6 +200,15 @@ final class ReplicaTransfer {
     engine.emit(new ReplicaEvent.TransferFinished(replica.zone(), engine.clock().instant(),
         r.stats()));
     return new TransferOutcome.Full(r.stats());
+  }
+
+  private ZoneTransfers.Fetched axfr(@Nullable ZoneSnapshot old, boolean edns)
+      throws TransferException {
+    AxfrClient client = new AxfrClient(replica.zone(), primary, config.limits(), engine.clock(),
+        engine.nanoTime(), edns);
+    attempt.onCancel(client::cancel);
+    return ZoneTransfers.axfr(client, replica.zone(), primary, TransferProgress.NONE,
+        old == null ? null : old.serial());
   }
 
   /**

@@ -78,7 +78,7 @@ public final class ZoneTransfers {
   public static Result axfr(Name zone, Primary primary, TransferLimits limits,
       TransferProgress progress, InstantSource clock) throws TransferException {
     return axfr(new AxfrClient(zone, primary, limits, clock, System::nanoTime), zone, primary,
-        progress, null);
+        progress, null).result();
   }
 
   /**
@@ -115,8 +115,12 @@ public final class ZoneTransfers {
     return r;
   }
 
+  /** An AXFR's result and the EDNS EXPIRE its first message carried (RFC 7314). */
+  record Fetched(Result result, java.util.Optional<java.time.Duration> expire) {
+  }
+
   /** Runs an AXFR and logs it; {@code from} is the serial held before, for the log line. */
-  static Result axfr(AxfrClient client, Name zone, Primary primary, TransferProgress progress,
+  static Fetched axfr(AxfrClient client, Name zone, Primary primary, TransferProgress progress,
       @Nullable SerialNumber from) throws TransferException {
     String key = primary.key().map(k -> ", key " + k.name()).orElse("");
     String remote = Primary.format(primary.address());
@@ -139,6 +143,6 @@ public final class ZoneTransfers {
                 + " %d bytes, serial %s%s",
             zone, remote, key, r.duration().toNanos() / 1e9, r.messages(),
             r.records(), r.bytes(), from == null ? "" : from + " -> ", stats.serial()));
-    return new Result(r.zone(), stats);
+    return new Fetched(new Result(r.zone(), stats), r.expire());
   }
 }

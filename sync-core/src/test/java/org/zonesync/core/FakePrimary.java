@@ -88,7 +88,9 @@ public final class FakePrimary implements AutoCloseable {
     /** Answers every IXFR with the whole newest version (RFC 1995 section 4 allows it). */
     IXFR_AXFR_STYLE,
     /** The first delta also deletes a record that no version has: not exact (TESTPLAN B12). */
-    NOT_EXACT
+    NOT_EXACT,
+    /** Transfer queries with an OPT record get FORMERR, as from a server without EDNS (B7). */
+    EDNS_FORMERR
   }
 
   /** The record {@link FaultPolicy#NOT_EXACT} deletes; it is in no test zone. */
@@ -368,7 +370,9 @@ public final class FakePrimary implements AutoCloseable {
       int qtype = r.type();
       (qtype == Type.IXFR ? ixfrQueries : axfrQueries).incrementAndGet();
       long clientSerial = -1;
+      boolean edns = false;
       while (r.next()) {
+        edns |= r.type() == Type.OPT;
         if (r.section() == MessageReader.SECTION_AUTHORITY && r.type() == Type.SOA) {
           int p = r.rdataLength() - 20;
           byte[] rd = r.rdata();
@@ -385,6 +389,10 @@ public final class FakePrimary implements AutoCloseable {
       if (policy == FaultPolicy.REFUSED
           || (policy == FaultPolicy.IXFR_NOTIMP && qtype == Type.IXFR)) {
         error(out, query, len, at, policy == FaultPolicy.REFUSED ? Rcode.REFUSED : Rcode.NOTIMP);
+        return;
+      }
+      if (policy == FaultPolicy.EDNS_FORMERR && edns) {
+        error(out, query, len, at, Rcode.FORMERR);
         return;
       }
       if (qtype == Type.IXFR && clientSerial < 0) {

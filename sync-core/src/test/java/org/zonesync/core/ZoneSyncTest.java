@@ -122,6 +122,18 @@ final class ZoneSyncTest {
   }
 
   @Test
+  void aPrimaryWithoutEdns_answeringFormerr_isAskedAgainWithoutIt() throws Exception {
+    ZoneSnapshot source = version(14, 30);
+    try (FakePrimary old = FakePrimary.start(source, KEY, FaultPolicy.EDNS_FORMERR);
+        ZoneSync sync = ZoneSync.builder().build()) {
+      ZoneReplica r = sync.addSecondary(SecondaryZone.builder(ZONE)
+          .primary(Primary.of(old.address(), KEY)).build());
+      assertEquals(source, r.awaitCurrent(Duration.ofSeconds(30)));
+      assertEquals(2, old.axfrQueries(), "with EDNS (FORMERR), then without");
+    }
+  }
+
+  @Test
   void olderSerial_isNotPublished() throws Exception {
     ZoneSnapshot ours = version(20, 10);
     MemoryReplicaStore store = MemoryReplicaStore.create();
@@ -149,12 +161,13 @@ final class ZoneSyncTest {
       ZoneSync sync = ZoneSync.builder().build();
       ZoneReplica r = sync.addSecondary(SecondaryZone.builder(ZONE)
           .primary(Primary.of(stalled.address(), KEY)).build());
-      CompletableFuture<TransferOutcome> a = r.refresh();
-      CompletableFuture<TransferOutcome> b = r.refresh();
-      assertSame(a, b);
       while (stalled.connections() == 0) {
         Thread.onSpinWait();
       }
+      // the running refresh has asked already: both calls share one follow-up
+      CompletableFuture<TransferOutcome> a = r.refresh();
+      CompletableFuture<TransferOutcome> b = r.refresh();
+      assertSame(a, b);
       sync.close();
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> a.get(10, TimeUnit.SECONDS));
