@@ -14,16 +14,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 import org.zonesync.api.Primary;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferReport;
 import org.zonesync.api.TsigKey;
 import org.zonesync.api.ZoneSnapshot;
+import org.zonesync.core.SecondaryZone;
 import org.zonesync.core.TransferLimits;
 import org.zonesync.core.ZoneTransfers;
 import org.zonesync.tsig.TsigKeyFiles;
@@ -33,20 +39,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code zonesync mirror --once}: one validated AXFR, written atomically to a master file. On
- * failure the output file is left untouched and one line names the reason.
+ * {@code zonesync mirror}. Without {@code --once}: a secondary server for one or more zones
+ * ({@code --zone} with the shared {@code --primary} and key, or {@code --config FILE}) that
+ * follows their SOA timers, listens for NOTIFY ({@code --listen}), keeps the zones in {@code
+ * --dir}, answers on a control socket ({@code --control}) and prints one line per event until
+ * SIGINT or SIGTERM ({@link MirrorDaemon}). With {@code --once}: one validated transfer of one
+ * zone (AXFR, or IXFR from the version kept in {@code --dir}), written atomically to a master
+ * file; on failure the output file is left untouched and one line names the reason.
+ *
+ * <p>Exit status: 0 done (or stopped by a signal), 1 transfer or start-up failure, 2 usage or
+ * configuration error.
  */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-    description = "Mirror a zone from a primary (AXFR, then IXFR with --dir) and write it as a"
-        + " master file.")
+    description = {"Keep zones up to date from their primaries as a secondary server does (SOA"
+        + " timers, NOTIFY, IXFR), until SIGINT or SIGTERM.",
+        "With --once: transfer one zone once, write it as a master file and exit."})
 final class MirrorCommand implements Callable<Integer> {
 
-  @Option(names = "--primary", required = true, paramLabel = "HOST[:PORT]",
-      description = "the primary; IPv6 as [addr]:port; port 53 by default")
-  String primary = "";
+  @Option(names = "--primary", paramLabel = "HOST[:PORT]",
+      description = "the primary of every --zone; IPv6 as [addr]:port; port 53 by default")
+  @Nullable String primary;
 
-  @Option(names = "--zone", required = true, paramLabel = "NAME", description = "the zone")
-  String zone = "";
+  @Option(names = "--zone", paramLabel = "NAME",
+      description = "a zone to mirror; repeat for several (with --once: exactly one)")
+  List<String> zones = new ArrayList<>();
 
   static final class KeyOptions {
     @Option(names = "--tsig", paramLabel = "ALG:NAME:SECRET", description = "TSIG key inline")
@@ -60,19 +76,28 @@ final class MirrorCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   @Nullable KeyOptions key;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "zones, primaries, keys and limits from a YAML file (instead of --zone)")
+  @Nullable Path config;
+
   @Option(names = "--once", description = "transfer once and exit")
   boolean once;
 
   @Option(names = "--dir", paramLabel = "DIR",
-      description = "keep the zone's versions and journal here; later runs use IXFR")
+      description = "keep the zones' versions and journals here; later runs use IXFR")
   @Nullable Path dir;
 
-  @Option(names = "--refresh", paramLabel = "SECONDS", defaultValue = "3600",
-      description = "without --once: how often to check the primary (default 3600)")
-  long refreshSeconds = 3600;
+  @Option(names = "--listen", paramLabel = "ADDR:PORT",
+      description = "listen for NOTIFY on this UDP and TCP address, e.g. 127.0.0.1:5300")
+  @Nullable String listen;
+
+  @Option(names = "--control", paramLabel = "PATH",
+      description = "answer zonesync status/refresh/retransfer on this Unix socket (mode 0600)")
+  @Nullable Path control;
 
   @Option(names = "--output", paramLabel = "FILE",
-      description = "write the zone here atomically (temp file, fsync, rename)")
+      description = "write the zone here atomically (temp file, fsync, rename); without"
+          + " --once after every transfer, for one --zone")
   @Nullable Path output;
 
   @Option(names = "--quiet", description = "no progress on stderr")
@@ -92,35 +117,140 @@ final class MirrorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Name zoneName;
-    Primary from;
     try {
-      zoneName = Name.fromString(zone, Name.root);
-      from = primary();
-    } catch (IllegalArgumentException | IOException
-        | TsigKeyFormatException e) {
+      return once ? once() : daemon();
+    } catch (UsageException e) {
       System.err.println("zonesync mirror: " + e.getMessage());
       return 2;
     }
-    TransferLimits limits = TransferLimits.DEFAULTS.withMaxRecords(maxRecords).withTimeouts(
+  }
+
+  /** A command line that cannot work; exit status 2. */
+  private static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private TransferLimits limits() {
+    return TransferLimits.DEFAULTS.withMaxRecords(maxRecords).withTimeouts(
         TransferLimits.DEFAULTS.connectTimeout(), Duration.ofSeconds(idleSeconds),
         Duration.ofSeconds(timeoutSeconds));
-    if (dir != null || !once) {
-      if (dir == null) {
-        System.err.println("zonesync mirror: without --once, --dir is required");
-        return 2;
+  }
+
+  private Primary from() throws UsageException {
+    String p = primary;
+    if (p == null) {
+      throw new UsageException("--zone needs --primary");
+    }
+    try {
+      return primary(p);
+    } catch (IllegalArgumentException | IOException | TsigKeyFormatException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private static Name zoneName(String zone) throws UsageException {
+    try {
+      return Name.fromString(zone, Name.root);
+    } catch (TextParseException e) {
+      throw new UsageException("invalid zone name: " + zone);
+    }
+  }
+
+  private int daemon() throws UsageException {
+    MirrorConfig cfg;
+    if (config != null) {
+      if (!zones.isEmpty() || primary != null || key != null) {
+        throw new UsageException("--config cannot be combined with --zone, --primary, --tsig"
+            + " or --key");
       }
-      if (refreshSeconds < 1) {
-        System.err.println("zonesync mirror: --refresh must be at least 1 second");
-        return 2;
+      if (output != null) {
+        throw new UsageException("--output needs exactly one --zone, not --config");
       }
       try {
-        return new MirrorReplica(zoneName, from, limits, dir, output, System.out, System.err)
-            .run(once, Duration.ofSeconds(refreshSeconds), Long.MAX_VALUE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 1;
+        cfg = ConfigParser.read(config);
+      } catch (ConfigException e) {
+        System.err.println("zonesync mirror: " + e.getMessage());
+        return 2;
       }
+    } else {
+      if (zones.isEmpty()) {
+        throw new UsageException("give --zone NAME and --primary, or --config FILE");
+      }
+      if (output != null && zones.size() != 1) {
+        throw new UsageException("--output needs exactly one --zone");
+      }
+      Primary from = from();
+      List<SecondaryZone> list = new ArrayList<>();
+      Set<Name> seen = new HashSet<>();
+      for (String z : zones) {
+        Name n = zoneName(z);
+        if (!seen.add(n)) {
+          throw new UsageException("zone " + n + " is given twice");
+        }
+        list.add(SecondaryZone.builder(n).primary(from).limits(limits()).build());
+      }
+      cfg = new MirrorConfig(Optional.empty(), Optional.empty(), Optional.empty(),
+          MirrorConfig.Limits.DEFAULTS, list);
+    }
+    Optional<InetSocketAddress> listenAt = Optional.empty();
+    if (listen != null) {
+      try {
+        listenAt = Optional.of(Addresses.parse(listen, 53));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--listen: " + e.getMessage());
+      }
+    }
+    return run(cfg.override(Optional.ofNullable(dir), listenAt, Optional.ofNullable(control)));
+  }
+
+  /** Runs until SIGINT/SIGTERM (the shutdown hook closes) or this thread is interrupted. */
+  private int run(MirrorConfig cfg) {
+    MirrorDaemon d;
+    try {
+      d = MirrorDaemon.start(cfg, Optional.ofNullable(output), System.out, System.err);
+    } catch (IOException e) {
+      System.err.println("zonesync mirror: " + e.getMessage());
+      return 1;
+    }
+    Thread hook = new Thread(d::close, "zonesync-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
+    try {
+      d.awaitClosed();
+    } catch (InterruptedException e) {
+      interrupted = true; // an embedding caller's way to stop: close with the flag clear
+    } finally {
+      d.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook has run or is running
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return 0;
+  }
+
+  private int once() throws UsageException {
+    if (config != null || listen != null || control != null) {
+      throw new UsageException("--once takes --zone and --primary; --config, --listen and"
+          + " --control are for a running mirror");
+    }
+    if (zones.size() != 1) {
+      throw new UsageException("--once takes exactly one --zone");
+    }
+    Name zoneName = zoneName(zones.get(0));
+    Primary from = from();
+    TransferLimits limits = limits();
+    if (dir != null) {
+      return new MirrorReplica(zoneName, from, limits, dir, output, System.out, System.err)
+          .runOnce();
     }
     Progress progress = Progress.forTerminal(quiet);
     ZoneTransfers.Result result;
@@ -149,24 +279,24 @@ final class MirrorCommand implements Callable<Integer> {
     return String.format(Locale.ROOT,
         "zone %s: %s from %s, serial %s, %d records, %d messages, %d bytes, %.2f s,"
             + " %.0f records/s",
-        s.zone(), s.kind(), Primary.format(s.remote()), s.serial(), s.records(), s.messages(), s.bytes(),
-        s.duration().toNanos() / 1e9, s.recordsPerSecond());
+        s.zone(), s.kind(), Primary.format(s.remote()), s.serial(), s.records(), s.messages(),
+        s.bytes(), s.duration().toNanos() / 1e9, s.recordsPerSecond());
   }
 
-  private Primary primary() throws IOException, TsigKeyFormatException {
-    String host = primary;
+  private Primary primary(String text) throws IOException, TsigKeyFormatException {
+    String host = text;
     int port = 53;
     if (host.startsWith("[")) {
       int close = host.indexOf(']');
       if (close < 0) {
-        throw new IllegalArgumentException("bad --primary: " + primary);
+        throw new IllegalArgumentException("bad --primary: " + text);
       }
       String rest = host.substring(close + 1);
       host = host.substring(1, close);
       if (rest.startsWith(":")) {
         port = parsePort(rest.substring(1));
       } else if (!rest.isEmpty()) {
-        throw new IllegalArgumentException("bad --primary: " + primary);
+        throw new IllegalArgumentException("bad --primary: " + text);
       }
     } else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
       port = parsePort(host.substring(host.indexOf(':') + 1));

@@ -17,7 +17,6 @@ import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.ReplicaStoreException;
 import org.zonesync.api.TransferException;
-import org.zonesync.api.TransferOutcome;
 import org.zonesync.api.TransferReport;
 import org.zonesync.api.ZoneReplica;
 import org.zonesync.core.SecondaryZone;
@@ -26,10 +25,10 @@ import org.zonesync.core.ZoneSync;
 import org.zonesync.journal.FileReplicaStore;
 
 /**
- * {@code zonesync mirror --dir DIR}: a replica whose versions survive in DIR. The first run
- * transfers the zone by AXFR; later runs start from the stored version and ask for IXFR. With
- * {@code --once} it refreshes once and exits; without, it checks every refresh interval until
- * stopped.
+ * {@code zonesync mirror --once --dir DIR}: one refresh of a replica whose versions survive in
+ * DIR. The first run transfers the zone by AXFR; later runs start from the stored version and ask
+ * for IXFR (the engine asks only the primary, address and port, that version came from). Without
+ * {@code --once}, {@link MirrorDaemon} keeps zones up to date.
  */
 final class MirrorReplica {
 
@@ -52,14 +51,8 @@ final class MirrorReplica {
     this.err = err;
   }
 
-  /**
-   * Runs; returns the exit status.
-   *
-   * @param once refresh once and return
-   * @param every the refresh interval when not {@code once}
-   * @param rounds how many refreshes at most when not {@code once} (Long.MAX_VALUE: forever)
-   */
-  int run(boolean once, Duration every, long rounds) throws InterruptedException {
+  /** Refreshes once; returns the exit status. */
+  int runOnce() {
     AtomicReference<@Nullable TransferReport> last = new AtomicReference<>();
     try {
       Files.createDirectories(dir);
@@ -78,40 +71,38 @@ final class MirrorReplica {
           .limits(limits).build());
       replica.current().ifPresent(s -> out.println("zone " + zone + ": serving serial "
           + s.serial() + " from " + dir));
-      int status = refreshOnce(replica, last);
-      if (once) {
-        return status;
-      }
-      for (long i = 1; i < rounds; i++) {
-        Thread.sleep(every.toMillis());
-        refreshOnce(replica, last);
-      }
-      return 0;
+      return refreshOnce(replica, last);
     } catch (ReplicaStoreException e) {
       err.println("zonesync mirror: store " + dir + ": " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return 1;
     }
   }
 
   private int refreshOnce(ZoneReplica replica, AtomicReference<@Nullable TransferReport> last)
       throws InterruptedException {
-    TransferOutcome outcome;
-    last.set(null);
+    long timeout = limits.transferTimeout().toMillis() * 3;
     try {
-      outcome = replica.refresh().get(limits.transferTimeout().toMillis() * 3,
-          TimeUnit.MILLISECONDS);
+      if (replica.current().isEmpty()) {
+        // nothing stored: the engine transfers the zone as soon as it is added; wait for that
+        // instead of queueing a second refresh behind it
+        replica.awaitCurrent(Duration.ofMillis(timeout));
+      } else {
+        replica.refresh().get(timeout, TimeUnit.MILLISECONDS);
+      }
+    } catch (TransferException e) {
+      return failed(e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      String reason = cause instanceof TransferException te ? te.reason() : String.valueOf(cause);
-      err.println("zonesync mirror: zone " + zone + " from " + primary + ": " + reason);
-      return 1;
+      return failed(e.getCause());
     } catch (TimeoutException e) {
       err.println("zonesync mirror: zone " + zone + ": refresh did not finish");
       return 1;
     }
-    TransferReport s = last.get();
-    if (outcome instanceof TransferOutcome.UpToDate || s == null) {
-      out.println("zone " + zone + ": up to date at serial " + outcome.serial());
+    TransferReport s = last.get(); // the newest transfer of this run, if there was one
+    if (s == null) {
+      out.println("zone " + zone + ": up to date at serial " + replica.snapshot().serial());
     } else {
       out.println(MirrorCommand.summary(s));
     }
@@ -124,6 +115,12 @@ final class MirrorReplica {
       }
     }
     return 0;
+  }
+
+  private int failed(@Nullable Throwable cause) {
+    String reason = cause instanceof TransferException te ? te.reason() : String.valueOf(cause);
+    err.println("zonesync mirror: zone " + zone + " from " + primary + ": " + reason);
+    return 1;
   }
 
   @Override

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The {@code zonesync} tool: {@link org.zonesync.cli.Main} with the sub-commands
- * {@code demo}, {@code mirror} and {@code keygen}.
+ * The {@code zonesync} tool: {@link org.zonesync.cli.Main} with the sub-commands {@code demo},
+ * {@code mirror} ({@code MirrorCommand}: {@code --once}, or a running secondary in {@code
+ * MirrorDaemon} configured by the command line or a YAML file read by {@code ConfigParser}),
+ * {@code keygen}, and {@code status}, {@code refresh} and {@code retransfer}
+ * ({@code ControlCommands}), which talk to a running mirror's {@code ControlServer}.
  */
 @NullMarked
 package org.zonesync.cli;
