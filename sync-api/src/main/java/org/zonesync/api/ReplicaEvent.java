@@ -123,6 +123,30 @@ public sealed interface ReplicaEvent {
   }
 
   /**
+   * A refresh failed as a whole: every primary failed, was skipped as unreachable, or was behind
+   * (the transfer failures, if any, were reported before). The served version, if any, stays.
+   *
+   * @param zone the zone
+   * @param at when
+   * @param reason the last primary's failure, for operators
+   * @param consecutiveFailures failed refreshes in a row, this one included
+   * @param nextAttempt when the next refresh is due
+   */
+  record RefreshFailed(Name zone, Instant at, String reason, int consecutiveFailures,
+      Instant nextAttempt) implements ReplicaEvent {
+    /** Validates the fields. */
+    public RefreshFailed {
+      requireNonNull(zone, "zone");
+      requireNonNull(at, "at");
+      requireNonNull(reason, "reason");
+      requireNonNull(nextAttempt, "nextAttempt");
+      if (consecutiveFailures < 1) {
+        throw new IllegalArgumentException("failure count " + consecutiveFailures + " below 1");
+      }
+    }
+  }
+
+  /**
    * The expire timer passed without a successful refresh: the zone is no longer served, its data
    * stays on disk, and refreshes go on.
    *

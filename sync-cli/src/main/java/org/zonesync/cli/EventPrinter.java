@@ -57,6 +57,9 @@ final class EventPrinter implements ReplicaListener, AutoCloseable {
     } else if (e instanceof ReplicaEvent.TransferFailed f) {
       text = f.kind() + " from " + f.primary() + " failed: " + f.error().reason()
           + f.fallback().map(k -> "; trying " + k + " next").orElse("");
+    } else if (e instanceof ReplicaEvent.RefreshFailed r) {
+      text = "refresh failed (" + r.consecutiveFailures() + " in a row): " + r.reason()
+          + "; next attempt at " + r.nextAttempt().truncatedTo(ChronoUnit.SECONDS);
     } else if (e instanceof ReplicaEvent.Expired x) {
       text = "expired at serial " + x.serial() + "; no longer served";
     } else if (e instanceof ReplicaEvent.Recovered r) {

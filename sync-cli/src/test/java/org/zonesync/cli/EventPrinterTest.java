@@ -51,6 +51,9 @@ final class EventPrinterTest {
     assertEquals(Optional.of("2024-06-01T10:00:00Z zone example.com.: recovered; serving"
         + " serial 79"), EventPrinter.line(new ReplicaEvent.Recovered(ZONE, AT,
             SerialNumber.of(79))));
+    assertEquals(Optional.of("2024-06-01T10:00:00Z zone example.com.: refresh failed (3 in a"
+        + " row): timeout; next attempt at 2024-06-01T10:30:00Z"), EventPrinter.line(
+            new ReplicaEvent.RefreshFailed(ZONE, AT, "timeout", 3, AT.plusSeconds(1800))));
     InetSocketAddress v6 = address("2001:db8::9", 4053);
     assertEquals(Optional.of("2024-06-01T10:00:00Z zone example.com.: notify from "
         + Primary.format(v6) + " refused: not_a_primary"), EventPrinter.line(

@@ -325,6 +325,8 @@ final class Replica implements ZoneReplica {
           : String.valueOf(fl.error().getMessage());
       LOG.info("zone {}: refresh failed ({}), next attempt at {}", zone(), lastFailureReason,
           schedule.nextRefresh());
+      engine.emit(new ReplicaEvent.RefreshFailed(zone(), now, lastFailureReason,
+          schedule.failures(), schedule.nextRefresh()));
       // the schedule drops a follow-up asked for during a failing attempt: the retry is it
       CompletableFuture<TransferOutcome> dropped = retransferNext ? null : followUp;
       if (dropped != null) {

@@ -123,6 +123,13 @@ final class EngineTimersTest {
     assertTrue(lastGap.compareTo(firstGap) > 0, "back-off grows: " + firstGap + " then " + lastGap);
     assertEquals(ReplicaState.SERVING, r.state(), "serving until expiry (2 weeks)");
     assertEquals(at.size(), r.status().consecutiveFailures());
+    List<ReplicaEvent.RefreshFailed> failed = events.events.stream()
+        .filter(e -> e instanceof ReplicaEvent.RefreshFailed)
+        .map(ReplicaEvent.RefreshFailed.class::cast).toList();
+    assertEquals(at.size(), failed.size(), "one RefreshFailed per failed refresh");
+    assertEquals(at.size(), failed.get(failed.size() - 1).consecutiveFailures());
+    assertEquals(r.status().nextRefresh().orElseThrow(),
+        failed.get(failed.size() - 1).nextAttempt());
     assertTrue(r.status().lastFailureReason().orElseThrow().contains("timeout"),
         r.status().lastFailureReason().toString());
   }
