@@ -7,9 +7,10 @@ import java.net.InetSocketAddress;
 import org.xbill.DNS.Name;
 
 /**
- * A refresh found only primaries whose serial is lower than ours, or at the undefined distance
- * of 2^31 (RFC 1982 section 3.2): their zone is ignored until ours expires or an operator asks for
- * a retransfer, and the refresh counts as failed so that the expire timer keeps running.
+ * A primary's zone is not newer than ours: its SOA serial is lower, or at the undefined distance
+ * of 2^31 (RFC 1982 section 3.2), or a transfer announced as newer brought a serial that is not
+ * (the primary flapped). Its zone is ignored until ours expires or an operator asks for a
+ * retransfer, and the refresh counts as failed so that the expire timer keeps running.
  * Retryable.
  *
  * @since 0.2
@@ -31,11 +32,17 @@ public final class SerialNotNewerException extends TransferException {
   public SerialNotNewerException(SerialNumber ours, SerialNumber theirs, Name zone,
       InetSocketAddress remote) {
     super("primary " + Primary.format(requireNonNull(remote, "remote")) + " has serial "
-        + theirs + ", " + (theirs.relationTo(ours) == SerialNumber.Relation.UNDEFINED
-            ? "at the undefined distance from" : "lower than") + " ours " + ours, zone, remote,
-        null);
+        + theirs + ", " + relation(theirs, ours) + " ours " + ours, zone, remote, null);
     this.ours = ours;
     this.theirs = theirs;
+  }
+
+  private static String relation(SerialNumber theirs, SerialNumber ours) {
+    return switch (theirs.relationTo(ours)) {
+      case UNDEFINED -> "at the undefined distance from";
+      case OLDER -> "lower than";
+      default -> "not newer than";
+    };
   }
 
   /** Returns the serial held here. */

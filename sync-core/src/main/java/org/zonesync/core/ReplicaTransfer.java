@@ -9,6 +9,7 @@ import org.xbill.DNS.Rcode;
 import org.zonesync.api.Primary;
 import org.zonesync.api.ReplicaEvent;
 import org.zonesync.api.ReplicaStoreException;
+import org.zonesync.api.SerialNotNewerException;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferKind;
 import org.zonesync.api.TransferOutcome;
@@ -179,19 +180,15 @@ final class ReplicaTransfer {
     expire = fetched.expire();
     ZoneTransfers.Result r = fetched.result();
     ZoneSnapshot fresh = r.snapshot();
-    replica.counters().transferred(r.stats());
     if (old != null && !fresh.serial().isNewerThan(old.serial())
         && !(acceptAny && !fresh.serial().equals(old.serial()))
         && !(acceptAny && attempt.isRetransfer())) {
-      if (fresh.serial().isOlderThan(old.serial())) {
-        LOG.warn("zone {}: primary {} has serial {}, older than ours {}; keeping ours until"
-            + " expiry or retransfer", replica.zone(), Primary.format(primary.address()),
-            fresh.serial(), old.serial());
-      }
-      engine.emit(new ReplicaEvent.TransferFinished(replica.zone(), engine.clock().instant(),
-          r.stats()));
-      return new TransferOutcome.UpToDate(old.serial());
+      // the SOA said newer but the zone is not (the primary flapped, TESTPLAN B17), or its
+      // serial is behind ours: not activated; the refresh fails and is retried later
+      throw new SerialNotNewerException(old.serial(), fresh.serial(), replica.zone(),
+          primary.address());
     }
+    replica.counters().transferred(r.stats());
     synchronized (replica.publishLock()) {
       attempt.checkWanted();
       storeFull(old == null ? null : compact(old), compact(fresh));

@@ -183,6 +183,43 @@ final class EngineTimersTest {
   }
 
   @Test
+  void aSerialExactly2pow31Away_isNotNewer_andIsNotTransferred() throws Exception {
+    ZoneSnapshot ours = shortLived(5, 10);
+    ZoneSnapshot far = shortLived(5 + (1L << 31), 12);
+    FakePrimary p = primary(far);
+    MemoryReplicaStore store = MemoryReplicaStore.create();
+    store.replace(ours);
+    ZoneSync sync = open(engine().storage(store).build());
+    ZoneReplica r = sync.addSecondary(zone(p.address()));
+    time.runUntilIdle();
+    assertEquals(ours, r.snapshot());
+    assertEquals(0, p.axfrQueries() + p.ixfrQueries());
+    assertTrue(r.status().lastFailureReason().orElseThrow().contains("undefined distance"),
+        r.status().lastFailureReason().toString());
+  }
+
+  @Test
+  void aTransferNotNewerThanTheSoaSaid_isRejected_andRetried() throws Exception {
+    ZoneSnapshot ours = shortLived(5, 10);
+    FakePrimary p = primary(shortLived(4, 12)); // serves 4 ...
+    probe.answer(p.address(), z -> (SOARecord) shortLived(9, 1).soa()); // ... but answers 9
+    MemoryReplicaStore store = MemoryReplicaStore.create();
+    store.replace(ours);
+    ZoneSync sync = open(engine().storage(store).build());
+    // AXFR only: an IXFR answered "up to date" is taken as BIND takes it (UPTODATE)
+    ZoneReplica r = sync.addSecondary(SecondaryZone.builder(ZONE)
+        .primary(Primary.of(p.address())).requestIxfr(false).build());
+    time.runUntilIdle();
+    assertEquals(ours, r.snapshot(), "a flapping primary's older zone is not activated (B17)");
+    assertEquals(1, p.axfrQueries());
+    assertEquals(1, r.status().consecutiveFailures(), "counted as a failed refresh");
+    assertEquals(1, r.status().stats().axfrFailed());
+    assertTrue(events.kinds().contains("RefreshFailed"));
+    time.advance(Duration.ofSeconds(600));
+    assertEquals(2, p.axfrQueries(), "retried after retry (500 s, jittered)");
+  }
+
+  @Test
   void ednsExpire_limitsANewVersion_butAShorterOneNeverCutsTheRunningTimer() throws Exception {
     ZoneSnapshot v1 = shortLived(1, 10);
     FakePrimary p = primary(v1);
