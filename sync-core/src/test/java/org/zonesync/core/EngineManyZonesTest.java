@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
@@ -135,8 +136,25 @@ final class EngineManyZonesTest {
   }
 
   @Test
+  void virtualThreads_asTheExecutor_convergeEveryZone() throws Exception {
+    ExecutorService virtual;
+    try {
+      // JDK 21+: looked up by reflection, as the build targets release 17
+      virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+          .invoke(null);
+    } catch (NoSuchMethodException e) {
+      Assumptions.abort("JDK " + Runtime.version() + " has no virtual threads; runs on 21+");
+      return;
+    }
+    convergeOn(virtual);
+  }
+
+  @Test
   void aCallersExecutor_withOneThread_convergesEveryZone() throws Exception {
-    ExecutorService one = Executors.newSingleThreadExecutor();
+    convergeOn(Executors.newSingleThreadExecutor());
+  }
+
+  private void convergeOn(ExecutorService one) throws Exception {
     try {
       List<ZoneReplica> replicas = new ArrayList<>();
       List<ZoneSnapshot> sources = new ArrayList<>();
