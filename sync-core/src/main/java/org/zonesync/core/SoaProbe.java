@@ -6,8 +6,11 @@ import java.time.InstantSource;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.zonesync.api.Primary;
 import org.zonesync.api.TransferException;
+import org.zonesync.api.TransferRefusedException;
+import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.refresh.SoaQuery;
 
 /**
@@ -29,12 +32,26 @@ interface SoaProbe {
   SoaQuery.Result query(Name zone, Primary primary, Duration timeout, Consumer<Runnable> onCancel)
       throws TransferException;
 
-  /** The real query over UDP, then TCP, with EDNS EXPIRE (RFC 7314). */
+  /**
+   * The real query over UDP, then TCP, with EDNS EXPIRE (RFC 7314); asked again without EDNS
+   * when the primary answers FORMERR to it (TESTPLAN B7).
+   */
   static SoaProbe network(InstantSource clock, LongSupplier nanoTime) {
     return (zone, primary, timeout, onCancel) -> {
       SoaQuery q = new SoaQuery(zone, primary, timeout, clock, nanoTime, true);
       onCancel.accept(q::cancel);
-      return q.run();
+      try {
+        return q.run();
+      } catch (TransferRefusedException e) {
+        if (e.rcode() != Rcode.FORMERR) {
+          throw e;
+        }
+        Loggers.XFER_IN.info("zone {}: primary {} answered FORMERR to an EDNS SOA query;"
+            + " asking without EDNS", zone, Primary.format(primary.address()));
+        SoaQuery plain = q.withoutEdns();
+        onCancel.accept(plain::cancel);
+        return plain.run();
+      }
     };
   }
 }

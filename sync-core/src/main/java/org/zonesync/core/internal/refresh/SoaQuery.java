@@ -97,6 +97,7 @@ public final class SoaQuery {
   private final InstantSource clock;
   private final LongSupplier nanoTime;
   private final boolean requestExpire;
+  private final boolean edns;
   private volatile @Nullable Closeable socket;
   private volatile boolean cancelled;
 
@@ -113,6 +114,12 @@ public final class SoaQuery {
    */
   public SoaQuery(Name zone, Primary primary, Duration timeout, InstantSource clock,
       LongSupplier nanoTime, boolean requestExpire) {
+    this(zone, primary, timeout, clock, nanoTime, requestExpire, true);
+  }
+
+  private SoaQuery(Name zone, Primary primary, Duration timeout, InstantSource clock,
+      LongSupplier nanoTime, boolean requestExpire, boolean edns) {
+    this.edns = edns;
     this.zone = requireNonNull(zone, "zone");
     this.primary = requireNonNull(primary, "primary");
     this.remote = primary.address();
@@ -141,6 +148,16 @@ public final class SoaQuery {
   public static Result query(Name zone, Primary primary, Duration timeout, InstantSource clock,
       LongSupplier nanoTime, boolean requestExpire) throws TransferException {
     return new SoaQuery(zone, primary, timeout, clock, nanoTime, requestExpire).run();
+  }
+
+  /**
+   * Returns the same query without EDNS (no OPT record, so no EXPIRE), for a primary that
+   * answered FORMERR to EDNS (RFC 6891 section 7; BIND retries so too).
+   *
+   * @return a new query, not yet run
+   */
+  public SoaQuery withoutEdns() {
+    return new SoaQuery(zone, primary, timeout, clock, nanoTime, false, false);
   }
 
   /** Closes the socket of a running query; it then fails. Idempotent. */
@@ -202,7 +219,7 @@ public final class SoaQuery {
 
   private Exchange prepare() {
     int id = IDS.nextInt(0x10000);
-    byte[] query = SoaResponse.query(zone, id, requestExpire);
+    byte[] query = SoaResponse.query(zone, id, edns, requestExpire);
     TsigStreamVerifier verifier = null;
     TsigKey key = primary.key().orElse(null);
     if (key != null) {

@@ -113,15 +113,19 @@ final class SoaResponse {
    *
    * @param zone the zone
    * @param id the message ID
-   * @param requestExpire whether to add the EXPIRE option
+   * @param edns whether to add an OPT record at all (not for a primary that answered FORMERR
+   *     to one)
+   * @param requestExpire whether to add the EXPIRE option to it
    * @return the message
    */
-  static byte[] query(Name zone, int id, boolean requestExpire) {
+  static byte[] query(Name zone, int id, boolean edns, boolean requestExpire) {
     MessageWriter w = new MessageWriter(512);
     w.start(id, 0, 512);
     byte[] name = zone.toWire();
     w.question(name, 0, name.length, Type.SOA, DClass.IN);
-    EdnsExpire.addOpt(w, requestExpire);
+    if (edns) {
+      EdnsExpire.addOpt(w, requestExpire);
+    }
     int len = w.finish();
     return Arrays.copyOf(w.buffer(), len);
   }

@@ -57,7 +57,7 @@ final class SoaResponseTest {
 
   @Test
   void query_isParsedByDnsjavaAsSoaQueryWithOpt() throws IOException {
-    Message q = new Message(SoaResponse.query(ZONE, ID, true));
+    Message q = new Message(SoaResponse.query(ZONE, ID, true, true));
     assertEquals(ID, q.getHeader().getID());
     assertEquals(Opcode.QUERY, q.getHeader().getOpcode());
     assertEquals(Record.newRecord(ZONE, Type.SOA, DClass.IN), q.getQuestion());
