@@ -57,6 +57,8 @@ final class RefreshAttempt {
   private volatile boolean cancelled;
   private volatile boolean ended;
   private volatile boolean asked;
+  /** True while a step runs on the executor (between its dequeue and its hand-off). */
+  private volatile boolean inStep;
   private volatile @Nullable Runnable cancelHook;
   private volatile @Nullable Exception lastError;
   private volatile SoaQuery.@Nullable Result sameSerial;
@@ -101,12 +103,19 @@ final class RefreshAttempt {
     step(0);
   }
 
-  /** Calls the attempt off: closes its socket; the step running ends it as aborted. */
+  /**
+   * Calls the attempt off: closes its socket, and the step running ends it as aborted; an
+   * attempt waiting in the gate or the transfer queue ends at once, so that what follows (a
+   * retransfer) does not wait behind it. Its queued step, when its turn comes, does nothing.
+   */
   void cancel() {
     cancelled = true;
     Runnable h = cancelHook;
     if (h != null) {
       h.run();
+    }
+    if (!inStep) {
+      end(new End.Aborted());
     }
   }
 
@@ -149,18 +158,19 @@ final class RefreshAttempt {
     Primary p = primaries.get(i);
     if (retransfer) {
       engine.transfers().submit(p.address().getAddress(), () -> true,
-          () -> transfer(i, Optional.empty(), false));
+          () -> guarded(() -> transfer(i, Optional.empty(), false)), this::rejected);
       return;
     }
     if (!urgent && engine.unreachable().isHeld(p.address(), engine.clock().instant())) {
       LOG.debug("zone {}: primary {} is held as unreachable, skipped", replica.zone(),
           Primary.format(p.address()));
-      note(p, new TransferConnectionException("primary " + Primary.format(p.address())
+      asked = true; // a NOTIFY arriving now queues a follow-up that does ask this primary
+      note(new TransferConnectionException("primary " + Primary.format(p.address())
           + " recently unreachable, skipped", replica.zone(), p.address(), null));
       step(i + 1);
       return;
     }
-    engine.soaGate().submit(this::isUrgent, () -> querySoa(i));
+    engine.soaGate().submit(this::isUrgent, () -> guarded(() -> querySoa(i)), this::rejected);
   }
 
   private void querySoa(int i) {
@@ -174,21 +184,21 @@ final class RefreshAttempt {
     try {
       res = engine.probe().query(replica.zone(), p, engine.soaTimeout(), this::onCancel);
       replica.counters().soaQuery(true);
+      engine.unreachable().clear(p.address());
     } catch (TransferException e) {
-      replica.counters().soaQuery(false);
       if (cancelled) {
         end(new End.Aborted());
         return;
       }
+      replica.counters().soaQuery(false);
       LOG.info("zone {}: refresh, remote {}, soa query failed: {}", replica.zone(),
           Primary.format(p.address()), e.reason());
-      note(p, e);
+      // BIND's unreachable cache is fed by SOA queries that got no answer at all
+      if (e instanceof TransferTimeoutException || e instanceof TransferConnectionException) {
+        engine.unreachable().mark(p.address(), engine.clock().instant());
+      }
+      note(e);
       step(i + 1);
-      return;
-    } catch (RuntimeException e) {
-      LOG.error("zone {}: soa query to {} failed unexpectedly", replica.zone(),
-          Primary.format(p.address()), e);
-      end(new End.Failure(e));
       return;
     }
     ZoneSnapshot held = replica.held();
@@ -211,7 +221,7 @@ final class RefreshAttempt {
             new SerialNotNewerException(ours, res.serial(), replica.zone(), p.address());
         LOG.warn("zone {}: refresh, remote {}: {}; ignored until expiry or retransfer",
             replica.zone(), Primary.format(p.address()), behind.getMessage());
-        note(p, behind);
+        note(behind);
         step(i + 1);
         return;
       }
@@ -221,7 +231,7 @@ final class RefreshAttempt {
     boolean ixfr = held != null && !expired && replica.config().requestIxfr()
         && replica.source().map(p.address()::equals).orElse(i == 0);
     engine.transfers().submit(p.address().getAddress(), this::isUrgent,
-        () -> transfer(i, Optional.of(res), ixfr));
+        () -> guarded(() -> transfer(i, Optional.of(res), ixfr)), this::rejected);
   }
 
   private void transfer(int i, Optional<SoaQuery.Result> soa, boolean ixfr) {
@@ -242,29 +252,52 @@ final class RefreshAttempt {
         end(new End.Aborted());
         return;
       }
-      note(p, e);
+      note(e);
       step(i + 1);
     } catch (ReplicaStoreException e) {
+      if (cancelled) {
+        end(new End.Aborted());
+        return;
+      }
       LOG.error("zone {}: cannot store the transferred version: {}", replica.zone(),
           e.getMessage());
-      end(new End.Failure(e));
-    } catch (RuntimeException e) {
-      LOG.error("zone {}: transfer from {} failed unexpectedly", replica.zone(),
-          Primary.format(p.address()), e);
       end(new End.Failure(e));
     }
   }
 
-  private void note(Primary p, TransferException e) {
+  /**
+   * Runs a step; whatever it throws unexpectedly (a bug, an Error) still ends the attempt, so
+   * that the zone's timers go on and the futures complete.
+   */
+  private void guarded(Runnable body) {
+    inStep = true;
+    try {
+      body.run();
+    } catch (RuntimeException | Error e) {
+      LOG.error("zone {}: refresh failed unexpectedly", replica.zone(), e);
+      end(new End.Failure(e instanceof RuntimeException re ? re
+          : new IllegalStateException(e.toString(), e)));
+      if (e instanceof Error err) {
+        throw err;
+      }
+    } finally {
+      inStep = false;
+    }
+  }
+
+  /** The executor refused a step (it is shutting down, or bounded and full). */
+  private void rejected(RuntimeException e) {
+    LOG.warn("zone {}: the executor refused the refresh: {}", replica.zone(), e.toString());
+    end(new End.Failure(new TransferConnectionException("refresh of zone " + replica.zone()
+        + " refused by the executor: " + e, replica.zone(), null, null)));
+  }
+
+  private void note(TransferException e) {
     Exception last = lastError;
     if (last != null && last != e) {
       e.addSuppressed(last);
     }
     lastError = e;
-    if ((e instanceof TransferTimeoutException || e instanceof TransferConnectionException)
-        && !cancelled) {
-      engine.unreachable().mark(p.address(), engine.clock().instant());
-    }
   }
 
   private void endAfterPrimaries() {

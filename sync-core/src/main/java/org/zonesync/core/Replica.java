@@ -62,6 +62,8 @@ final class Replica implements ZoneReplica {
   private volatile @Nullable String lastFailureReason;
   private volatile boolean expired;
   private volatile boolean closed;
+  /** Guarded by this: no attempt begins before the stored version and timers are loaded. */
+  private boolean started;
 
   Replica(SecondaryZone config, Engine engine) {
     this.config = config;
@@ -82,14 +84,20 @@ final class Replica implements ZoneReplica {
     Optional<RefreshSchedule.Snapshot> persisted = saved.filter(t -> h != null).map(t ->
         new RefreshSchedule.Snapshot(t.expired() ? Phase.EXPIRED : Phase.SERVING,
             t.nextRefresh(), t.expiresAt(), t.failures()));
+    if (h != null) {
+      saved.flatMap(ReplicaTimers::primary).ifPresent(p -> source = p);
+      saved.flatMap(ReplicaTimers::lastSuccess).ifPresent(t -> lastSuccess = t);
+    }
     Instant now = engine.clock().instant();
     synchronized (this) {
       schedule.start(persisted, heldTimers, now);
       expired = schedule.phase() == Phase.EXPIRED;
+      if (urgentNext || followUp != null) {
+        schedule.refreshRequested(now); // asked for while loading
+      }
+      started = true;
     }
     if (h != null) {
-      saved.flatMap(ReplicaTimers::primary).ifPresent(p -> source = p);
-      saved.flatMap(ReplicaTimers::lastSuccess).ifPresent(t -> lastSuccess = t);
       LOG.info("zone {}: loaded serial {} from the store{}", zone(), h.serial(),
           expired ? ", expired" : "");
     }
@@ -182,11 +190,14 @@ final class Replica implements ZoneReplica {
       if (closed) {
         return;
       }
-      if (attempt != null && !attempt.hasAsked()) {
+      if (joinable(attempt)) {
         attempt.promote(); // it has not asked yet: its answer will already reflect this NOTIFY
         return;
       }
       urgentNext = true;
+      if (!started) {
+        return; // start() refreshes at once
+      }
       schedule.notified(engine.clock().instant());
     }
     wake();
@@ -204,9 +215,10 @@ final class Replica implements ZoneReplica {
       if (closed) {
         return CompletableFuture.failedFuture(new CompletionException(closedError()));
       }
-      if (!forceAxfr && attempt != null && !attempt.hasAsked()) {
-        attempt.promote(); // joins a refresh that has not asked its primaries yet
-        return attempt.result();
+      RefreshAttempt a = attempt;
+      if (joinable(a) && a.isRetransfer() == forceAxfr) {
+        a.promote(); // joins a refresh (or retransfer) that has not asked its primaries yet
+        return a.result();
       }
       urgentNext = true;
       retransferNext |= forceAxfr;
@@ -214,7 +226,10 @@ final class Replica implements ZoneReplica {
         followUp = new CompletableFuture<>();
       }
       f = followUp;
-      running = forceAxfr ? attempt : null;
+      running = forceAxfr ? a : null; // a stuck transfer is cancelled (TESTPLAN F5)
+      if (!started) {
+        return f; // start() refreshes at once and takes this future
+      }
       schedule.refreshRequested(engine.clock().instant());
     }
     if (running != null) {
@@ -225,18 +240,23 @@ final class Replica implements ZoneReplica {
     return f;
   }
 
+  /** Whether a request can join {@code a}: running, not called off, and has asked no one. */
+  private static boolean joinable(@Nullable RefreshAttempt a) {
+    return a != null && !a.hasAsked() && !a.isCancelled();
+  }
+
   /** Advances the schedule to now: expires, starts a refresh, re-arms the timer. */
   void wake() {
-    List<Runnable> after = new ArrayList<>(1);
+    List<Runnable> after = new ArrayList<>(2);
     synchronized (this) {
-      if (closed) {
+      if (closed || !started) {
         return;
       }
       Instant now = engine.clock().instant();
       boolean again = true;
       while (again) {
         switch (schedule.tick(now)) {
-          case EXPIRE -> expire(now);
+          case EXPIRE -> expire(now, after);
           case REFRESH -> after.add(begin(now));
           default -> again = false;
         }
@@ -248,14 +268,18 @@ final class Replica implements ZoneReplica {
     }
   }
 
-  /** Guarded by this. */
-  private void expire(Instant now) {
+  /** Guarded by this; the event goes out after the lock is released. */
+  private void expire(Instant now, List<Runnable> after) {
+    boolean already = expired; // refreshed with an EDNS EXPIRE of 0: still expired, no news
     expired = true;
     ZoneSnapshot h = held.get();
-    LOG.error("zone {}: expired (serial {}), no longer served", zone(),
-        h == null ? "none" : h.serial());
-    if (h != null) {
-      engine.emit(new ReplicaEvent.Expired(zone(), now, h.serial()));
+    if (!already) {
+      LOG.error("zone {}: expired (serial {}), no longer served", zone(),
+          h == null ? "none" : h.serial());
+      if (h != null) {
+        ReplicaEvent e = new ReplicaEvent.Expired(zone(), now, h.serial());
+        after.add(() -> engine.emit(e));
+      }
     }
     persist();
   }
@@ -286,36 +310,47 @@ final class Replica implements ZoneReplica {
 
   /** Called once per attempt, from the thread that ended it. */
   void attemptEnded(RefreshAttempt a, RefreshAttempt.End how) {
-    Runnable complete;
+    List<Runnable> after = new ArrayList<>(3);
     synchronized (this) {
       if (attempt != a) {
         return;
       }
       attempt = null;
       if (closed) {
-        complete = () -> a.result().completeExceptionally(new CompletionException(closedError()));
+        after.add(() -> a.result().completeExceptionally(
+            new CompletionException(closedError())));
       } else {
-        complete = settle(a, how, engine.clock().instant());
+        settle(a, how, engine.clock().instant(), after);
         persist();
       }
     }
-    complete.run();
+    // events, then futures: a caller woken by its future sees the events already delivered
+    for (Runnable r : after) {
+      r.run();
+    }
     wake();
   }
 
-  /** Feeds the end of an attempt to the schedule; guarded by this. */
-  private Runnable settle(RefreshAttempt a, RefreshAttempt.End how, Instant now) {
+  /**
+   * Feeds the end of an attempt to the schedule; guarded by this. What must happen outside the
+   * lock (events, completing futures) is added to {@code after}.
+   */
+  private void settle(RefreshAttempt a, RefreshAttempt.End how, Instant now,
+      List<Runnable> after) {
     if (how instanceof RefreshAttempt.End.Success s) {
-      boolean recovered = expired;
       ZoneSnapshot h = held.get();
       schedule.succeeded(h == null ? loadingTimers() : timersOf(h), now, s.expire());
-      expired = false;
       lastSuccess = now;
-      if (recovered && h != null) {
+      // an EDNS EXPIRE of 0: the primary's own copy has expired, so ours stays expired
+      boolean zero = s.expire().map(Duration::isZero).orElse(false);
+      if (expired && !zero && h != null) {
+        expired = false;
         LOG.info("zone {}: recovered, serving serial {} again", zone(), h.serial());
-        engine.emit(new ReplicaEvent.Recovered(zone(), now, h.serial()));
+        ReplicaEvent e = new ReplicaEvent.Recovered(zone(), now, h.serial());
+        after.add(() -> engine.emit(e));
       }
-      return () -> a.result().complete(s.outcome());
+      after.add(() -> a.result().complete(s.outcome()));
+      return;
     }
     if (how instanceof RefreshAttempt.End.Failure fl) {
       ZoneSnapshot h = held.get();
@@ -325,26 +360,29 @@ final class Replica implements ZoneReplica {
           : String.valueOf(fl.error().getMessage());
       LOG.info("zone {}: refresh failed ({}), next attempt at {}", zone(), lastFailureReason,
           schedule.nextRefresh());
-      engine.emit(new ReplicaEvent.RefreshFailed(zone(), now, lastFailureReason,
-          schedule.failures(), schedule.nextRefresh()));
+      ReplicaEvent e = new ReplicaEvent.RefreshFailed(zone(), now, lastFailureReason,
+          schedule.failures(), schedule.nextRefresh());
+      after.add(() -> engine.emit(e));
+      CompletionException ce = new CompletionException(fl.error());
+      after.add(() -> a.result().completeExceptionally(ce));
+      if (retransferNext) {
+        // an operator's retransfer asked meanwhile goes ahead now, not after the retry
+        schedule.refreshRequested(now);
+        return;
+      }
       // the schedule drops a follow-up asked for during a failing attempt: the retry is it
-      CompletableFuture<TransferOutcome> dropped = retransferNext ? null : followUp;
+      urgentNext = false;
+      CompletableFuture<TransferOutcome> dropped = followUp;
       if (dropped != null) {
         followUp = null;
-        urgentNext = false;
+        after.add(() -> dropped.completeExceptionally(ce));
       }
-      CompletionException ce = new CompletionException(fl.error());
-      return () -> {
-        a.result().completeExceptionally(ce);
-        if (dropped != null) {
-          dropped.completeExceptionally(ce);
-        }
-      };
+      return;
     }
     schedule.aborted(now);
-    return () -> a.result().completeExceptionally(new CompletionException(
+    after.add(() -> a.result().completeExceptionally(new CompletionException(
         new TransferConnectionException("refresh of zone " + zone() + " was cancelled",
-            zone(), null, null)));
+            zone(), null, null))));
   }
 
   private SoaTimers timersOf(ZoneSnapshot s) {
@@ -367,8 +405,9 @@ final class Replica implements ZoneReplica {
         Optional.ofNullable(source), Optional.ofNullable(lastSuccess));
     try {
       engine.store().saveTimers(zone(), t);
-    } catch (ReplicaStoreException e) {
-      Loggers.JOURNAL.warn("zone {}: cannot save refresh timers: {}", zone(), e.getMessage());
+    } catch (ReplicaStoreException | RuntimeException e) {
+      // timers are advisory: the zone's own timer must go on (a closed store, a full disk)
+      Loggers.JOURNAL.warn("zone {}: cannot save refresh timers: {}", zone(), e.toString());
     }
   }
 
@@ -444,6 +483,7 @@ final class Replica implements ZoneReplica {
     }
     if (running != null) {
       running.cancel();
+      running.result().completeExceptionally(new CompletionException(closedError()));
     }
     if (pending != null) {
       pending.completeExceptionally(new CompletionException(closedError()));

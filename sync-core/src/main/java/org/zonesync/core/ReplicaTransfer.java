@@ -67,6 +67,9 @@ final class ReplicaTransfer {
       try {
         return incremental(compact(held));
       } catch (TransferException e) {
+        if (attempt.isCancelled()) {
+          throw e; // called off, not failed
+        }
         replica.counters().transferFailed(TransferKind.IXFR);
         engine.emit(new ReplicaEvent.TransferFailed(replica.zone(), engine.clock().instant(),
             primary, TransferKind.IXFR, e, Optional.of(TransferKind.AXFR)));
@@ -76,6 +79,9 @@ final class ReplicaTransfer {
     try {
       return full(held, acceptAny);
     } catch (TransferException e) {
+      if (attempt.isCancelled()) {
+        throw e;
+      }
       replica.counters().transferFailed(TransferKind.AXFR);
       engine.emit(new ReplicaEvent.TransferFailed(replica.zone(), engine.clock().instant(),
           primary, TransferKind.AXFR, e, Optional.empty()));
@@ -188,12 +194,12 @@ final class ReplicaTransfer {
       throw new SerialNotNewerException(old.serial(), fresh.serial(), replica.zone(),
           primary.address());
     }
-    replica.counters().transferred(r.stats());
     synchronized (replica.publishLock()) {
       attempt.checkWanted();
       storeFull(old == null ? null : compact(old), compact(fresh));
       replica.publish(fresh, primary);
     }
+    replica.counters().transferred(r.stats());
     engine.emit(new ReplicaEvent.TransferFinished(replica.zone(), engine.clock().instant(),
         r.stats()));
     return new TransferOutcome.Full(r.stats());

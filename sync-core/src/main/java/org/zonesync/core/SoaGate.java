@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ final class SoaGate {
   private final Scheduler scheduler;
   private final LongSupplier nanoTime;
   private final int perSecond;
-  private record Entry(BooleanSupplier urgent, Runnable query) {
+  private record Entry(BooleanSupplier urgent, Runnable query,
+      Consumer<RuntimeException> rejected) {
   }
 
   private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
@@ -59,13 +61,19 @@ final class SoaGate {
    *
    * @param isUrgent whether it goes before periodic queries; asked again while it waits
    * @param query the query
+   * @param rejected told, instead, when the executor refuses it
    */
-  void submit(BooleanSupplier isUrgent, Runnable query) {
+  void submit(BooleanSupplier isUrgent, Runnable query, Consumer<RuntimeException> rejected) {
+    boolean refused;
     synchronized (this) {
-      if (closed) {
-        return;
+      refused = closed;
+      if (!refused) {
+        waiting.add(new Entry(isUrgent, query, rejected));
       }
-      waiting.add(new Entry(isUrgent, query));
+    }
+    if (refused) {
+      rejected.accept(new RejectedExecutionException("the soa query gate is closed"));
+      return;
     }
     pump();
   }
@@ -100,7 +108,7 @@ final class SoaGate {
 
   private void pump() {
     while (true) {
-      Runnable next;
+      Entry next;
       synchronized (this) {
         if (inFlight >= MAX_IN_FLIGHT) {
           return; // a query ending pumps again
@@ -117,7 +125,7 @@ final class SoaGate {
         tokens -= SECOND;
         inFlight++;
       }
-      Runnable query = next;
+      Runnable query = next.query();
       try {
         executor.execute(() -> {
           try {
@@ -126,26 +134,27 @@ final class SoaGate {
             ended();
           }
         });
-      } catch (RejectedExecutionException e) {
-        LOG.debug("soa query rejected by the executor: {}", e.toString());
+      } catch (RuntimeException e) {
+        // rejected (shutting down, or a bounded executor that is full), or no thread to be had
+        LOG.debug("soa query refused by the executor: {}", e.toString());
         synchronized (this) {
           inFlight--;
         }
+        next.rejected().accept(e);
       }
     }
   }
 
   /** The first urgent entry, else the first; removed. Linear, at the rate of queries sent. */
-  private @Nullable Runnable take() {
+  private @Nullable Entry take() {
     for (Iterator<Entry> it = waiting.iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.urgent().getAsBoolean()) {
         it.remove();
-        return e.query();
+        return e;
       }
     }
-    Entry first = waiting.poll();
-    return first == null ? null : first.query();
+    return waiting.poll();
   }
 
   private void refill() {

@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.zonesync.core.internal.Loggers;
@@ -23,7 +23,8 @@ final class TransferQueue {
 
   private static final Logger LOG = Loggers.XFER_IN;
 
-  private record Task(InetAddress primary, BooleanSupplier urgent, Runnable body) {
+  private record Task(InetAddress primary, BooleanSupplier urgent, Runnable body,
+      Consumer<RuntimeException> rejected) {
   }
 
   private final Executor executor;
@@ -45,9 +46,11 @@ final class TransferQueue {
    * @param primary the primary the transfer is from
    * @param isUrgent whether it goes before periodic work; asked again while it waits
    * @param body the transfer; runs on the executor
+   * @param rejected told, instead, when the executor refuses it
    */
-  void submit(InetAddress primary, BooleanSupplier isUrgent, Runnable body) {
-    Task t = new Task(primary, isUrgent, body);
+  void submit(InetAddress primary, BooleanSupplier isUrgent, Runnable body,
+      Consumer<RuntimeException> rejected) {
+    Task t = new Task(primary, isUrgent, body, rejected);
     synchronized (this) {
       waiting.add(t);
     }
@@ -116,10 +119,12 @@ final class TransferQueue {
           done(task);
         }
       });
-    } catch (RejectedExecutionException e) {
-      // the executor is shutting down: the task is dropped, its slot freed
-      LOG.debug("transfer task rejected by the executor: {}", e.toString());
+    } catch (RuntimeException e) {
+      // rejected (shutting down, or a bounded executor that is full): its slot freed, its
+      // owner told
+      LOG.debug("transfer task refused by the executor: {}", e.toString());
       done(task);
+      task.rejected().accept(e);
     }
   }
 

@@ -30,7 +30,7 @@ final class SoaGateTest {
     SoaGate gate = new SoaGate(time, time, time.ticker(), 20);
     List<Duration> ran = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      gate.submit(() -> false, () -> ran.add(time.elapsed()));
+      gate.submit(() -> false, () -> ran.add(time.elapsed()), e -> { throw e; });
     }
     time.runUntilIdle();
     assertEquals(20, ran.size());
@@ -48,7 +48,7 @@ final class SoaGateTest {
     SoaGate gate = new SoaGate(ex, time, time.ticker(), 10_000);
     int[] ended = {0};
     for (int i = 0; i < 200; i++) {
-      gate.submit(() -> false, () -> ended[0]++);
+      gate.submit(() -> false, () -> ended[0]++, e -> { throw e; });
     }
     assertEquals(SoaGate.MAX_IN_FLIGHT, ex.started.size(), "silent primaries hold threads");
     assertEquals(200 - SoaGate.MAX_IN_FLIGHT, gate.waiting());

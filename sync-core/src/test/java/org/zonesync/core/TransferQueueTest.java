@@ -44,7 +44,7 @@ final class TransferQueueTest {
     SplittableRandom rnd = new SplittableRandom(3);
     for (int i = 0; i < 300; i++) {
       String name = "t" + i;
-      q.submit(addr(1 + rnd.nextInt(8)), () -> false, () -> done.add(name));
+      q.submit(addr(1 + rnd.nextInt(8)), () -> false, () -> done.add(name), e -> { throw e; });
       check(q, ex);
     }
     assertEquals(10, ex.started.size(), "10 slots, 8 primaries of 2: all 10 in use");
@@ -77,12 +77,12 @@ final class TransferQueueTest {
     InetAddress slow = addr(1);
     for (int i = 0; i < 5; i++) {
       String n = "slow" + i;
-      q.submit(slow, () -> false, () -> order.add(n));
+      q.submit(slow, () -> false, () -> order.add(n), e -> { throw e; });
     }
-    q.submit(addr(2), () -> false, () -> order.add("other"));
+    q.submit(addr(2), () -> false, () -> order.add("other"), e -> { throw e; });
     assertEquals(3, ex.started.size(), "two from the slow primary, and the other primary's");
     boolean[] promoted = {false};
-    q.submit(slow, () -> promoted[0], () -> order.add("notified"));
+    q.submit(slow, () -> promoted[0], () -> order.add("notified"), e -> { throw e; });
     promoted[0] = true; // a NOTIFY arrived while it waited
     ex.finishOldest(); // slow0 ends: the notified transfer takes its slot before slow2..4
     ex.started.pollLast().run();

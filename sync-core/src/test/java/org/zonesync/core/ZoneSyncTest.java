@@ -40,7 +40,28 @@ final class ZoneSyncTest {
 
     @Override
     public void onEvent(ReplicaEvent event) {
-      events.add(event);
+      synchronized (events) {
+        events.add(event);
+        events.notifyAll();
+      }
+    }
+
+    /**
+     * Waits until at least {@code n} events arrived (an event can follow the state it reports
+     * by a moment: the version is served first, then announced), at most 10 s.
+     */
+    RecordingListener awaitCount(int n) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      synchronized (events) {
+        while (events.size() < n) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new AssertionError("only " + events.size() + " of " + n + " events: " + events);
+          }
+          TimeUnit.NANOSECONDS.timedWait(events, left);
+        }
+      }
+      return this;
     }
 
     List<String> kinds() {
@@ -66,7 +87,7 @@ final class ZoneSyncTest {
       assertEquals(source, got);
       assertEquals(ReplicaState.SERVING, r.state());
       assertSame(got, r.snapshot());
-      assertEquals(List.of("TransferStarted", "TransferFinished"), events.kinds());
+      assertEquals(List.of("TransferStarted", "TransferFinished"), events.awaitCount(2).kinds());
       ReplicaEvent.TransferFinished f = (ReplicaEvent.TransferFinished) events.events.get(1);
       assertEquals(source.recordCount() + 1, f.stats().records()); // closing SOA counted
     }
@@ -113,7 +134,7 @@ final class ZoneSyncTest {
           .primary(Primary.of(good.address(), KEY)).build());
       assertEquals(source, r.awaitCurrent(Duration.ofSeconds(30)));
       // the refusing primary already refused the SOA query: no transfer was tried from it
-      assertEquals(List.of("TransferStarted", "TransferFinished"), events.kinds());
+      assertEquals(List.of("TransferStarted", "TransferFinished"), events.awaitCount(2).kinds());
       ReplicaEvent.TransferStarted started = (ReplicaEvent.TransferStarted) events.events.get(0);
       assertEquals(good.address(), started.primary().address());
       assertEquals(1, refusing.soaQueries());
@@ -163,8 +184,10 @@ final class ZoneSyncTest {
       ZoneSync sync = ZoneSync.builder().build();
       ZoneReplica r = sync.addSecondary(SecondaryZone.builder(ZONE)
           .primary(Primary.of(stalled.address(), KEY)).build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (stalled.connections() == 0) {
-        Thread.onSpinWait();
+        assertTrue(System.nanoTime() < deadline, "the transfer never connected");
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
       // the running refresh has asked already: both calls share one follow-up
       CompletableFuture<TransferOutcome> a = r.refresh();
