@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.zonesync.bench.refresh;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,6 +28,7 @@ import org.zonesync.api.TsigKey;
 import org.zonesync.api.ZoneReplica;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.api.spi.ReplicaTimers;
+import org.zonesync.bench.zone.SnapshotFootprint;
 import org.zonesync.core.SecondaryZone;
 import org.zonesync.core.ZoneSync;
 import org.zonesync.core.Zones;
@@ -61,7 +60,6 @@ import org.zonesync.journal.MemoryReplicaStore;
  */
 public final class IdleZonesFootprint {
 
-  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   private IdleZonesFootprint() {
@@ -104,7 +102,7 @@ public final class IdleZonesFootprint {
           Optional.of(now)));
     }
     long threadsBefore = Thread.activeCount();
-    long baseline = settledHeapUsed();
+    long baseline = SnapshotFootprint.settledHeapUsed();
 
     ZoneSync sync = ZoneSync.builder().storage(store)
         .listen(new InetSocketAddress(LOOPBACK, 0)).build();
@@ -113,7 +111,7 @@ public final class IdleZonesFootprint {
       sync.addSecondary(SecondaryZone.builder(zone).primary(Primary.of(nowhere, key)).build());
     }
     long addNanos = System.nanoTime() - addStart;
-    long held = settledHeapUsed();
+    long held = SnapshotFootprint.settledHeapUsed();
 
     int serving = 0;
     for (ZoneReplica r : sync.replicas()) {
@@ -169,19 +167,5 @@ public final class IdleZonesFootprint {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Collects until the used heap stops falling by more than 64 KiB, at most 10 times. */
-  private static long settledHeapUsed() {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 10; i++) {
-      System.gc();
-      long now = MEMORY.getHeapMemoryUsage().getUsed();
-      if (used - now < 64 * 1024) {
-        return Math.min(used, now);
-      }
-      used = now;
-    }
-    return used;
   }
 }

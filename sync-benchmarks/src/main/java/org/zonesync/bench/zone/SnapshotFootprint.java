@@ -94,8 +94,12 @@ public final class SnapshotFootprint {
         what, retained, retained / MIB, (double) retained / records);
   }
 
-  /** Collects until the used heap stops falling by more than 64 KiB, at most 10 times. */
-  private static long settledHeapUsed() {
+  /**
+   * Collects until the used heap stops falling by more than 64 KiB, at most 10 times.
+   *
+   * @return the used heap after that, in bytes
+   */
+  public static long settledHeapUsed() {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 10; i++) {
       System.gc();
