@@ -339,7 +339,9 @@ final class Replica implements ZoneReplica {
       List<Runnable> after) {
     if (how instanceof RefreshAttempt.End.Success s) {
       ZoneSnapshot h = held.get();
-      schedule.succeeded(h == null ? loadingTimers() : timersOf(h), now, s.expire());
+      boolean transferred = !(s.outcome() instanceof TransferOutcome.UpToDate);
+      schedule.succeeded(h == null ? loadingTimers() : timersOf(h), now, s.expire(),
+          transferred);
       lastSuccess = now;
       // an EDNS EXPIRE of 0: the primary's own copy has expired, so ours stays expired
       boolean zero = s.expire().map(Duration::isZero).orElse(false);

@@ -203,6 +203,22 @@ public final class RefreshSchedule {
    * @param primaryExpire the EDNS EXPIRE value of the answer, empty if the primary sent none
    */
   public void succeeded(SoaTimers timers, Instant now, Optional<Duration> primaryExpire) {
+    succeeded(timers, now, primaryExpire, false);
+  }
+
+  /**
+   * Notes a successful refresh, as {@link #succeeded(SoaTimers, Instant, Optional)}; when it
+   * brought a new version ({@code transferred}) the expire timer restarts from the new
+   * version's values (as BIND does after a transfer), so a new SOA with a shorter expire, or a
+   * transfer answer with a shorter EDNS EXPIRE (RFC 7314 section 4), does take effect.
+   *
+   * @param timers the clamped SOA timers of the version now served
+   * @param now the current time
+   * @param primaryExpire the EDNS EXPIRE value of the answer, empty if the primary sent none
+   * @param transferred whether a new version was transferred
+   */
+  public void succeeded(SoaTimers timers, Instant now, Optional<Duration> primaryExpire,
+      boolean transferred) {
     requireNonNull(timers, "timers");
     requireNonNull(now, "now");
     requireNonNull(primaryExpire, "primaryExpire");
@@ -211,7 +227,8 @@ public final class RefreshSchedule {
       expire = primaryExpire.get().isNegative() ? Duration.ZERO : primaryExpire.get();
     }
     Instant candidate = now.plus(expire);
-    if (phase == Phase.SERVING && expiresAt != null && expiresAt.isAfter(candidate)) {
+    if (!transferred && phase == Phase.SERVING && expiresAt != null
+        && expiresAt.isAfter(candidate)) {
       candidate = expiresAt;
     }
     expiresAt = candidate;

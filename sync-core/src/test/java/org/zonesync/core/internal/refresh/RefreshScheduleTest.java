@@ -316,6 +316,19 @@ final class RefreshScheduleTest {
       r.succeeded(TIMERS, late, Optional.of(s(1000)));
       assertEquals(Optional.of(late.plus(s(1000))), r.expiresAt(), "prolonged");
     }
+
+    @Test
+    void aTransferredVersion_restartsTheExpireTimer_evenShorter() {
+      RefreshSchedule r = serving(new SplittableRandom(19)); // expires at T0 + 7200
+      Instant now = T0.plus(s(100));
+      SoaTimers shorter = SoaTimers.clamp(3600, 600, 5000, 300, SoaTimers.Bounds.BIND);
+      r.begin(now);
+      r.succeeded(shorter, now, Optional.empty(), true);
+      assertEquals(Optional.of(now.plus(s(5000))), r.expiresAt(), "the new SOA's expire");
+      r.begin(now);
+      r.succeeded(shorter, now, Optional.of(s(1000)), true);
+      assertEquals(Optional.of(now.plus(s(1000))), r.expiresAt(), "the transfer's EXPIRE");
+    }
   }
 
   @Nested
