@@ -42,7 +42,8 @@ public interface ZoneReplica {
    * {@code rndc refresh}). At most one refresh of a zone runs at a time. A call while one waits
    * to ask its primaries joins it; a call after it has asked queues exactly one follow-up, and
    * the returned future is that follow-up's. Either way the outcome reflects the primaries'
-   * state after the call.
+   * state after the call. The future completes on one of zonesync's threads: a dependent stage
+   * that blocks should use an {@code ...Async} variant with its own executor.
    *
    * @return completes with the outcome, or exceptionally with a {@link TransferException} as the
    *     cause of a {@link java.util.concurrent.CompletionException}; the previous version keeps
