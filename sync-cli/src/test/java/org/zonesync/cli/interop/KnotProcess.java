@@ -44,6 +44,9 @@ final class KnotProcess implements PrimaryServer {
     private final List<TsigKey> transferKeys = new ArrayList<>();
     private final java.util.Map<Integer, InetSocketAddress> notifyTargets =
         new java.util.TreeMap<>();
+    private final List<Name> secondaries = new ArrayList<>();
+    private final List<InetSocketAddress> secondaryPrimaries = new ArrayList<>();
+    private final List<java.util.Optional<TsigKey>> secondaryKeys = new ArrayList<>();
 
     /**
      * Adds a primary zone loaded from {@code file}, transferable with {@code key} only.
@@ -78,6 +81,24 @@ final class KnotProcess implements PrimaryServer {
       return this;
     }
 
+    /**
+     * Adds a secondary zone transferred from {@code primary} ({@code master:} in Knot 3.2),
+     * signed with {@code key} when given, accepting NOTIFY from the primary's address (with the
+     * key when given) and transferable with any added key. Not waited for by {@link #start}: a
+     * test polls for the serial it expects.
+     *
+     * @param zone the zone apex
+     * @param primary the primary's address and port
+     * @param key the TSIG key for SOA queries, transfers and NOTIFY, if any
+     */
+    Config secondaryZone(Name zone, InetSocketAddress primary, java.util.Optional<TsigKey> key) {
+      key.filter(k -> !keys.contains(k)).ifPresent(keys::add);
+      secondaries.add(zone);
+      secondaryPrimaries.add(primary);
+      secondaryKeys.add(key);
+      return this;
+    }
+
     String render(Path dir, int port) {
       String d = dir.toAbsolutePath().toString();
       StringBuilder b = new StringBuilder();
@@ -103,8 +124,24 @@ final class KnotProcess implements PrimaryServer {
             .append("    key: ").append(quote(keys.get(i).name().toString())).append('\n')
             .append("    action: transfer\n");
       }
-      if (!notifyTargets.isEmpty()) {
+      for (int i = 0; i < secondaries.size(); i++) {
+        b.append("  - id: notify-from-").append(i).append('\n')
+            .append("    address: ")
+            .append(secondaryPrimaries.get(i).getAddress().getHostAddress()).append('\n');
+        secondaryKeys.get(i).ifPresent(k -> b.append("    key: ")
+            .append(quote(k.name().toString())).append('\n'));
+        b.append("    action: notify\n");
+      }
+      if (!notifyTargets.isEmpty() || !secondaries.isEmpty()) {
         b.append("remote:\n");
+        for (int i = 0; i < secondaries.size(); i++) {
+          InetSocketAddress p = secondaryPrimaries.get(i);
+          b.append("  - id: primary-").append(i).append('\n')
+              .append("    address: ").append(p.getAddress().getHostAddress()).append('@')
+              .append(p.getPort()).append('\n');
+          secondaryKeys.get(i).ifPresent(k -> b.append("    key: ")
+              .append(quote(k.name().toString())).append('\n'));
+        }
         for (var t : notifyTargets.entrySet()) {
           b.append("  - id: notify-").append(t.getKey()).append('\n')
               .append("    address: ").append(t.getValue().getAddress().getHostAddress())
@@ -126,6 +163,17 @@ final class KnotProcess implements PrimaryServer {
         if (notifyTargets.containsKey(i)) {
           b.append("    notify: notify-").append(i).append('\n');
         }
+      }
+      for (int i = 0; i < secondaries.size(); i++) {
+        b.append("  - domain: ").append(quote(secondaries.get(i).toString())).append('\n')
+            .append("    master: primary-").append(i).append('\n')
+            .append("    file: ").append(quote(d + "/secondary-" + i + ".zone")).append('\n')
+            .append("    semantic-checks: off\n")
+            .append("    acl: [notify-from-").append(i);
+        for (int k = 0; k < keys.size(); k++) {
+          b.append(", transfer-").append(k);
+        }
+        b.append("]\n");
       }
       return b.toString();
     }

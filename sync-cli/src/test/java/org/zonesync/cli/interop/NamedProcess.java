@@ -113,6 +113,30 @@ final class NamedProcess implements PrimaryServer {
       return this;
     }
 
+    /**
+     * Adds a secondary zone that transfers from {@code primary} (signed with {@code key} when
+     * given; the key must be added too) into {@code file}, accepts NOTIFY from the primary's
+     * address and lets {@code allowTransfer} transfer it. Not waited for by {@link #start}: a
+     * test polls for the serial it expects.
+     *
+     * @param zone the zone apex
+     * @param file where named writes the transferred zone
+     * @param primary the primary's address and port
+     * @param key the TSIG key named signs its SOA queries and transfers with, if any
+     * @param allowTransfer the address match list elements, e.g. {@code key "k";}
+     */
+    Config secondaryZone(Name zone, Path file, InetSocketAddress primary,
+        java.util.Optional<TsigKey> key, String allowTransfer) {
+      String keyClause = key.map(k -> " key " + quote(k.name().toString(true))).orElse("");
+      zoneStatements.add("zone " + quote(zone.toString(true)) + " {\n  type secondary;\n"
+          + "  primaries { " + primary.getAddress().getHostAddress() + " port "
+          + primary.getPort() + keyClause + "; };\n  file "
+          + quote(file.toAbsolutePath().toString()) + ";\n  allow-notify { "
+          + primary.getAddress().getHostAddress() + "; };\n  allow-transfer { " + allowTransfer
+          + " };\n};\n");
+      return this;
+    }
+
     String render(Path dir, int port) {
       String d = dir.toAbsolutePath().toString();
       StringBuilder b = new StringBuilder();
