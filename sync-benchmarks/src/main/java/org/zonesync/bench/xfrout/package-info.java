@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Benchmarks of outgoing zone transfers: {@link org.zonesync.bench.xfrout.AxfrOutBenchmark}
+ * encodes a snapshot as a TSIG-signed, many-answers AXFR response (zonesync's {@code AxfrWriter}
+ * against dnsjava {@code Message} plus {@code TSIG.StreamGenerator}) from the inputs of
+ * {@link org.zonesync.bench.xfrout.AxfrOutFixture}, whose {@code check()} (also runnable alone as
+ * {@link org.zonesync.bench.xfrout.AxfrOutCheck}) proves both encoders produce a valid stream.
+ */
+@NullMarked
+package org.zonesync.bench.xfrout;
+
+import org.jspecify.annotations.NullMarked;
