@@ -85,6 +85,34 @@ public final class AxfrFixture {
     this.messages = messages;
   }
 
+  private static byte[] secret() {
+    byte[] secret = new byte[32];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = (byte) (0x5a ^ (i * 37));
+    }
+    return secret;
+  }
+
+  /**
+   * The hmac-sha256 key of the transfer benchmarks, with a fixed secret.
+   *
+   * @return the key
+   */
+  public static TsigKey benchKey() {
+    return TsigKey.of(KEY_NAME, TsigAlgorithm.HMAC_SHA256, secret());
+  }
+
+  /**
+   * The same key for dnsjava.
+   *
+   * @param clock the clock dnsjava signs and verifies with
+   * @return the key
+   */
+  public static TSIG dnsjavaKey(Clock clock) {
+    return new TSIG(TSIG.HMAC_SHA256, KEY_NAME, new SecretKeySpec(secret(), "HmacSHA256"),
+        clock);
+  }
+
   /**
    * Generates a zone and records its signed AXFR response stream.
    *
@@ -94,13 +122,8 @@ public final class AxfrFixture {
    * @throws IOException if the zone cannot be encoded or the signed query cannot be parsed back
    */
   public static AxfrFixture record(int records) throws IOException {
-    byte[] secret = new byte[32];
-    for (int i = 0; i < secret.length; i++) {
-      secret[i] = (byte) (0x5a ^ (i * 37));
-    }
-    TsigKey key = TsigKey.of(KEY_NAME, TsigAlgorithm.HMAC_SHA256, secret);
-    TSIG dnsjavaKey = new TSIG(TSIG.HMAC_SHA256, KEY_NAME,
-        new SecretKeySpec(secret, "HmacSHA256"), CLOCK);
+    TsigKey key = benchKey();
+    TSIG dnsjavaKey = dnsjavaKey(CLOCK);
 
     CompactZone zone = (CompactZone) Zones.of(ORIGIN,
         SyntheticZone.generate(ORIGIN, records, SERIAL, SEED));

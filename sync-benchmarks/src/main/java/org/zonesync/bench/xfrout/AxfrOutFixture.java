@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -21,7 +20,6 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
-import org.zonesync.api.TsigAlgorithm;
 import org.zonesync.api.TsigKey;
 import org.zonesync.api.TsigVerificationException;
 import org.zonesync.bench.xfr.AxfrFixture;
@@ -58,7 +56,6 @@ public final class AxfrOutFixture {
   /** Signing time: fixed, so that the self-check never hits BADTIME. */
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"),
       ZoneOffset.UTC);
-  private static final Name KEY_NAME = Name.fromConstantString("bench-key.");
 
   private final int records;
   private final CompactZone zone;
@@ -96,13 +93,8 @@ public final class AxfrOutFixture {
    * @throws IOException if the query cannot be signed, verified or parsed back
    */
   public static AxfrOutFixture create(int records) throws IOException {
-    byte[] secret = new byte[32];
-    for (int i = 0; i < secret.length; i++) {
-      secret[i] = (byte) (0x5a ^ (i * 37));
-    }
-    TsigKey key = TsigKey.of(KEY_NAME, TsigAlgorithm.HMAC_SHA256, secret);
-    TSIG dnsjavaKey = new TSIG(TSIG.HMAC_SHA256, KEY_NAME,
-        new SecretKeySpec(secret, "HmacSHA256"), CLOCK);
+    TsigKey key = AxfrFixture.benchKey();
+    TSIG dnsjavaKey = AxfrFixture.dnsjavaKey(CLOCK);
     CompactZone zone = (CompactZone) Zones.of(AxfrFixture.ORIGIN,
         SyntheticZone.generate(AxfrFixture.ORIGIN, records, AxfrFixture.SERIAL,
             AxfrFixture.SEED));
