@@ -9,7 +9,8 @@
  * {@link org.zonesync.core.internal.xfr.IxfrClient} does the exchange (any failure means: fall
  * back to AXFR), and {@link org.zonesync.core.internal.xfr.IxfrWriter} encodes deltas. Both
  * clients share the socket side, {@code XfrConnection}; both writers the message packing,
- * {@code AnswerPacker}.
+ * {@code AnswerPacker}. {@link org.zonesync.core.internal.xfr.IxfrOutPlan} decides what an IXFR
+ * request gets, as BIND's xfrout does.
  *
  * <p>Deviations from RFC 5936: records in the authority and additional sections of a response
  * are ignored (BIND does the same); a response's question section may be omitted after the first
