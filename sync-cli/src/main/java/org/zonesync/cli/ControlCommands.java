@@ -85,17 +85,10 @@ final class ControlCommands {
     }
   }
 
-  /** {@code zonesync refresh ZONE}. */
-  @Command(name = "refresh", mixinStandardHelpOptions = true,
-      description = "Check a zone's primaries now and transfer a newer version (rndc refresh).")
-  static final class Refresh extends Verb {
+  /** A verb about one zone, given as its only parameter. */
+  abstract static class ZoneVerb extends Verb {
     @Parameters(index = "0", paramLabel = "ZONE", description = "the zone")
     String zone = "";
-
-    @Override
-    String verb() {
-      return "refresh";
-    }
 
     @Override
     String zone() {
@@ -103,21 +96,23 @@ final class ControlCommands {
     }
   }
 
+  /** {@code zonesync refresh ZONE}. */
+  @Command(name = "refresh", mixinStandardHelpOptions = true,
+      description = "Check a zone's primaries now and transfer a newer version (rndc refresh).")
+  static final class Refresh extends ZoneVerb {
+    @Override
+    String verb() {
+      return "refresh";
+    }
+  }
+
   /** {@code zonesync retransfer ZONE}. */
   @Command(name = "retransfer", mixinStandardHelpOptions = true,
       description = "Transfer a whole zone by AXFR now, whatever its serial (rndc retransfer).")
-  static final class Retransfer extends Verb {
-    @Parameters(index = "0", paramLabel = "ZONE", description = "the zone")
-    String zone = "";
-
+  static final class Retransfer extends ZoneVerb {
     @Override
     String verb() {
       return "retransfer";
-    }
-
-    @Override
-    String zone() {
-      return zone;
     }
   }
 }

@@ -4,25 +4,16 @@ package org.zonesync.cli.interop;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 import org.zonesync.api.TsigKey;
 import org.zonesync.tsig.TsigKeyFiles;
 
@@ -296,25 +287,7 @@ final class NamedProcess implements PrimaryServer {
 
   /** True if named answers a SOA query for {@code zone} over TCP with NOERROR and the SOA. */
   private boolean answersSoa(Name zone) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(LOOPBACK, port), 500);
-      s.setSoTimeout(1000);
-      byte[] q = Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)).toWire();
-      OutputStream out = s.getOutputStream();
-      out.write(new byte[] {(byte) (q.length >>> 8), (byte) q.length});
-      out.write(q);
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] len = in.readNBytes(2);
-      if (len.length < 2) {
-        return false;
-      }
-      byte[] answer = in.readNBytes(((len[0] & 0xff) << 8) | (len[1] & 0xff));
-      Message m = new Message(answer);
-      return m.getRcode() == Rcode.NOERROR && !m.getSection(Section.ANSWER).isEmpty();
-    } catch (IOException e) {
-      return false; // not listening yet, or the zone is still loading
-    }
+    return IxfrTools.soaSerial(new InetSocketAddress(LOOPBACK, port), zone).isPresent();
   }
 
   /** Returns a loopback port free for both TCP and UDP when probed. */
