@@ -32,7 +32,14 @@ import org.zonesync.api.TsigKey;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.notifyout.NotifySender;
-import org.zonesync.core.internal.xfr.TransferResponder;
+import org.zonesync.core.internal.serve.OutQuota;
+import org.zonesync.core.internal.serve.TransferAcl;
+import org.zonesync.core.internal.wire.TcpMessageInput;
+import org.zonesync.core.internal.wire.WireFormatException;
+import org.zonesync.core.internal.xfr.AxfrWriter;
+import org.zonesync.core.internal.xfr.IxfrOutPlan;
+import org.zonesync.core.internal.xfr.MemoryServedZone;
+import org.zonesync.core.internal.xfr.XfrOut;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.tsig.TsigKeyring;
 
@@ -82,7 +89,9 @@ public final class TransferServer implements AutoCloseable {
   private final InstantSource clock;
   private final Duration notifyTimeout;
   private @Nullable NotifySender notifier; // guarded by this
-  private final TransferResponder responder;
+  private final XfrOut responder;
+  private final ConcurrentHashMap<Name, MemoryServedZone> zones = new ConcurrentHashMap<>();
+  private final TransferAcl acl;
   private final ExecutorService workers;
   private final Semaphore connections;
   private final Duration idleTimeout;
@@ -91,10 +100,19 @@ public final class TransferServer implements AutoCloseable {
   private volatile boolean closed;
 
   private TransferServer(Builder b) throws IOException {
-    this.responder = new TransferResponder(b.keyring, Set.copyOf(b.allowUnsigned), b.clock,
-        b.maxMessageSize);
+    List<String> rules = new ArrayList<>();
+    for (InetAddress a : b.allowUnsigned) {
+      rules.add(a.getHostAddress());
+    }
+    for (TsigKey k : b.keys) {
+      rules.add("key:" + k.name());
+    }
+    this.acl = TransferAcl.parse(rules);
+    this.responder = new XfrOut(name -> Optional.ofNullable(zones.get(name)), b.keyring,
+        new OutQuota(b.maxConnections, b.maxConnections), b.clock, System::nanoTime,
+        new XfrOut.Limits(b.maxMessageSize, Duration.ofHours(2)));
     for (ZoneSnapshot z : b.zones) {
-      responder.publish(z);
+      publish(z);
     }
     this.idleTimeout = b.idleTimeout;
     this.connections = new Semaphore(b.maxConnections);
@@ -162,7 +180,9 @@ public final class TransferServer implements AutoCloseable {
    * @param zone the snapshot
    */
   public void publish(ZoneSnapshot zone) {
-    responder.publish(zone);
+    CompactZone c = StoredZones.compact(zone);
+    zones.computeIfAbsent(c.origin(), n -> new MemoryServedZone(acl, IxfrOutPlan.Ratio.DEFAULT,
+        MemoryServedZone.DEFAULT_HISTORY)).publish(c);
   }
 
   /** Returns how many outgoing transfers have completed. */
@@ -194,7 +214,8 @@ public final class TransferServer implements AutoCloseable {
   public CompletableFuture<Duration> notify(InetSocketAddress target, Name zone) {
     requireNonNull(target, "target");
     requireNonNull(zone, "zone");
-    Optional<CompactZone> held = responder.zone(zone);
+    Optional<CompactZone> held = Optional.ofNullable(zones.get(zone))
+        .flatMap(MemoryServedZone::current);
     if (held.isEmpty()) {
       throw new IllegalArgumentException("zone " + zone + " is not served here");
     }
@@ -303,10 +324,20 @@ public final class TransferServer implements AutoCloseable {
       s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
       s.setTcpNoDelay(true);
       OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16);
-      responder.serveTcp(s.getInputStream(), out,
-          (InetSocketAddress) s.getRemoteSocketAddress());
-      out.flush();
-    } catch (IOException e) {
+      InetSocketAddress client = (InetSocketAddress) s.getRemoteSocketAddress();
+      TcpMessageInput in = new TcpMessageInput(s.getInputStream(), MAX_DATAGRAM);
+      byte[] buf = new byte[MAX_DATAGRAM];
+      AxfrWriter.Sink sink = (m, n) -> {
+        out.write(n >>> 8);
+        out.write(n);
+        out.write(m, 0, n);
+      };
+      int len;
+      while ((len = in.next(buf)) >= 0) {
+        responder.respond(buf, len, client, true, sink);
+        out.flush();
+      }
+    } catch (IOException | WireFormatException e) {
       if (!closed) {
         LOG.debug("client {}: {}", s.getRemoteSocketAddress(), e.toString());
       }
@@ -359,6 +390,7 @@ public final class TransferServer implements AutoCloseable {
     private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private final List<ZoneSnapshot> zones = new ArrayList<>();
     private TsigKeyring keyring = TsigKeyring.of();
+    private List<TsigKey> keys = List.of();
     private final List<InetAddress> allowUnsigned = new ArrayList<>();
     private InstantSource clock = InstantSource.system();
     private int maxMessageSize = 65535;
@@ -400,6 +432,7 @@ public final class TransferServer implements AutoCloseable {
      */
     public Builder keys(TsigKey... keys) {
       this.keyring = TsigKeyring.of(keys);
+      this.keys = List.of(keys);
       return this;
     }
 

@@ -21,8 +21,9 @@ final class TransferServerIxfrTest {
   @Test
   void publishedVersions_reachTheReplicaByIxfr_andUnknownSerialsByAxfrStyle() throws Exception {
     ZoneSnapshot v1 = ZoneSyncTest.version(100, 200);
-    ZoneSnapshot v2 = ZoneSyncTest.version(101, 210);
-    ZoneSnapshot v3 = ZoneSyncTest.version(102, 190);
+    // small edits, so the IXFR stays below max-ixfr-ratio (100 % of the zone)
+    ZoneSnapshot v2 = edited(v1, 101, 3);
+    ZoneSnapshot v3 = edited(v2, 102, 5);
     try (TransferServer server = TransferServer.builder().zone(v1).keys(KEY).start();
         ZoneSync sync = ZoneSync.builder().storage(MemoryReplicaStore.create()).build()) {
       ZoneReplica r = sync.addSecondary(SecondaryZone.builder(ZONE)
@@ -52,5 +53,24 @@ final class TransferServerIxfrTest {
               .map(e -> ((org.zonesync.api.ReplicaEvent.TransferStarted) e).kind()).distinct()
               .toList(), "answered within the IXFR, no AXFR fallback");
     }
+  }
+
+  /** The zone with a new serial and {@code added} more A records. */
+  static ZoneSnapshot edited(ZoneSnapshot z, long serial, int added) throws Exception {
+    java.util.List<org.xbill.DNS.Record> out = new java.util.ArrayList<>();
+    for (org.xbill.DNS.Record r : z) {
+      if (r instanceof org.xbill.DNS.SOARecord s) {
+        out.add(new org.xbill.DNS.SOARecord(s.getName(), s.getDClass(), s.getTTL(), s.getHost(),
+            s.getAdmin(), serial, s.getRefresh(), s.getRetry(), s.getExpire(), s.getMinimum()));
+      } else {
+        out.add(r);
+      }
+    }
+    for (int i = 0; i < added; i++) {
+      out.add(new org.xbill.DNS.ARecord(org.xbill.DNS.Name.fromString("added" + serial + "-" + i,
+          z.origin()), org.xbill.DNS.DClass.IN, 300,
+          java.net.InetAddress.getByAddress(new byte[] {10, 9, 0, (byte) i})));
+    }
+    return Zones.of(z.origin(), out);
   }
 }

@@ -10,6 +10,7 @@ public final class Loggers {
   public static final Logger XFER_OUT = LoggerFactory.getLogger("zonesync.xfer-out");
   public static final Logger NOTIFY = LoggerFactory.getLogger("zonesync.notify");
   public static final Logger JOURNAL = LoggerFactory.getLogger("zonesync.journal");
+  public static final Logger TSIG = LoggerFactory.getLogger("zonesync.tsig");
 
   private Loggers() {
   }

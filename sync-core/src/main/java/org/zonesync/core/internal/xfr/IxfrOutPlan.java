@@ -102,7 +102,7 @@ public sealed interface IxfrOutPlan {
    *
    * @param percent 1 to 2<sup>32</sup>-1, or 0 for unlimited
    */
-  record Ratio(long percent) {
+  public record Ratio(long percent) {
 
     /** No limit: any IXFR the journal has is sent. */
     public static final Ratio UNLIMITED = new Ratio(0);

@@ -2,11 +2,10 @@
 package org.zonesync.core.internal.xfr;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.Arrays;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +21,8 @@ import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.core.internal.wire.WireFormatException;
+import org.zonesync.core.internal.wire.WireNames;
+import org.zonesync.core.internal.serve.TransferAcl;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.ZoneCursor;
 import org.zonesync.tsig.Tsig;
@@ -32,18 +33,22 @@ import org.zonesync.tsig.TsigStreamSigner;
 import org.zonesync.tsig.VerifiedRequest;
 
 /**
- * Answers the single-message queries a secondary sends its primary: the SOA query of a refresh
- * (RFC 1034 section 4.3.5), over UDP or TCP, with the EDNS EXPIRE option when asked (RFC 7314
- * section 3: a primary gives its SOA EXPIRE field); over UDP also IXFR, with the single current
- * SOA that tells the client to ask again over TCP (RFC 1995 section 2). Thread-safe; readers and
+ * Checks every request that reaches a server of zones (RFC 1034 section 4.3.5 SOA queries, RFC
+ * 5936 AXFR, RFC 1995 IXFR) and answers those that take one message: the SOA query of a
+ * refresh, over UDP or TCP, with the EDNS EXPIRE option when asked (RFC 7314 section 3: a primary
+ * gives its SOA EXPIRE field); over UDP also IXFR, with the single current SOA that tells the
+ * client to ask again over TCP (RFC 1995 section 2). An AXFR or IXFR over TCP that passes every
+ * check comes back as a {@link Transfer} for {@link XfrOut} to stream. Thread-safe; readers and
  * writers are pooled.
  *
- * <p>The checks, in order (the first that fails decides):
+ * <p>The checks, in order (the first that fails decides), modelled on BIND's {@code query.c}
+ * and {@code xfrout.c}:
  *
  * <ol>
- *   <li>shorter than a header, QR set, impossible counts or any unparsable entry: dropped, no
- *       answer (a response is never answered, so two servers cannot loop);
- *   <li>opcode not QUERY: NOTIMP; QDCOUNT not 1: FORMERR;
+ *   <li>shorter than a header or QR set: dropped, no answer (a response is never answered, so two
+ *       servers cannot loop); impossible counts or an unparsable entry: FORMERR on TCP, dropped
+ *       in a datagram (whose source may be forged);
+ *   <li>opcode not QUERY: NOTIMP; QDCOUNT not 1: FORMERR ("multiple questions");
  *   <li>an OPT record that is not alone, not in the additional section, not owned by the root or
  *       with malformed options: FORMERR (RFC 6891 section 6.1.1); EDNS version above 0: BADVERS
  *       (section 6.1.3);
@@ -51,11 +56,15 @@ import org.zonesync.tsig.VerifiedRequest;
  *       the TSIG error from {@link TsigErrorResponse}, which never signs unverified data
  *       (RFC 8945 section 5.3.2, TESTPLAN C8);
  *   <li>QCLASS not IN: REFUSED; QTYPE AXFR over UDP: FORMERR (BIND "attempted AXFR over UDP");
- *       QTYPE other than SOA (and IXFR over UDP): NOTIMP, as the TCP path answers it;
- *   <li>a name that is not the apex of a zone held: REFUSED without AA, as BIND and RFC 8906
- *       section 3.1.3.1 answer for a zone the server is not authoritative for;
- *   <li>unsigned and not from an address allowed unsigned: REFUSED (the AXFR rule);
- *   <li>otherwise NOERROR, AA, the apex SOA in the answer section.
+ *       QTYPE other than SOA, AXFR and IXFR: NOTIMP;
+ *   <li>a name that is not the apex of a zone held: REFUSED without AA for an SOA query, as BIND
+ *       and RFC 8906 section 3.1.3.1 answer; NOTAUTH for AXFR and IXFR, as BIND's xfrout;
+ *   <li>IXFR whose authority section has no SOA, several SOAs, or an SOA not owned by the zone:
+ *       FORMERR (BIND "IXFR request missing SOA", "... has multiple SOAs");
+ *   <li>a zone not loaded or expired: SERVFAIL (TESTPLAN B22);
+ *   <li>the zone's {@link TransferAcl} denies the address and verified key: REFUSED;
+ *   <li>otherwise an SOA query gets NOERROR, AA and the apex SOA; AXFR and IXFR over TCP go on to
+ *       the transfers-out quota. None of these checks takes a quota slot (TESTPLAN A14, C13).
  * </ol>
  *
  * <p>Every answer echoes the ID, the RD and CD bits and (when QDCOUNT was 1) the question; it has
@@ -84,26 +93,54 @@ final class QueryResponder {
   private static final int SPARE_SCRATCH = 4;
   private static final byte[] ROOT = {0};
 
-  private final Function<Name, @Nullable CompactZone> zones;
+  private final Function<Name, Optional<ServedZone>> zones;
   private final TsigKeyring keyring;
-  private final Set<InetAddress> allowUnsigned;
   private final InstantSource clock;
   private final ArrayBlockingQueue<Scratch> spare = new ArrayBlockingQueue<>(SPARE_SCRATCH);
 
   /**
    * Creates a responder.
    *
-   * @param zones the zone held under an apex name, or null
-   * @param keyring keys that may sign queries
-   * @param allowUnsigned addresses whose unsigned queries are answered
+   * @param zones the zone held under an apex name
+   * @param keyring keys that may sign requests
    * @param clock wall clock for TSIG
    */
-  QueryResponder(Function<Name, @Nullable CompactZone> zones, TsigKeyring keyring,
-      Set<InetAddress> allowUnsigned, InstantSource clock) {
+  QueryResponder(Function<Name, Optional<ServedZone>> zones, TsigKeyring keyring,
+      InstantSource clock) {
     this.zones = zones;
     this.keyring = keyring;
-    this.allowUnsigned = Set.copyOf(allowUnsigned);
     this.clock = clock;
+  }
+
+  /** What {@link #check} decided. */
+  sealed interface Verdict permits Answer, Drop, Transfer {
+  }
+
+  /** Send this one message back. */
+  record Answer(byte[] message) implements Verdict {
+  }
+
+  /** Send nothing. */
+  record Drop() implements Verdict {
+  }
+
+  /**
+   * An AXFR or IXFR over TCP that passed every check but the quota.
+   *
+   * @param id the request's ID
+   * @param flags the request's flags
+   * @param qname the question name, wire form
+   * @param qtype AXFR or IXFR
+   * @param name the zone
+   * @param zone the zone served
+   * @param snapshot the version to stream
+   * @param clientSerial for IXFR the serial in the authority SOA, else -1
+   * @param verified the request's verified TSIG, or null when unsigned
+   * @param rule the ACL rule that allowed it, for the log
+   */
+  record Transfer(int id, int flags, byte[] qname, int qtype, Name name, ServedZone zone,
+      CompactZone snapshot, long clientSerial, @Nullable VerifiedRequest verified, String rule)
+      implements Verdict {
   }
 
   /** A reader and a writer, about 280 KiB together, reused across queries. */
@@ -127,6 +164,9 @@ final class QueryResponder {
     int payload;
     int version;
     boolean expire;
+    int soas;
+    boolean soaOwnerDiffers;
+    long clientSerial = -1;
     int tsigAt = -1;
     @Nullable VerifiedRequest verified;
     @Nullable TsigError tsigError;
@@ -138,7 +178,8 @@ final class QueryResponder {
   }
 
   /**
-   * Answers one query.
+   * Answers one query that takes a single message; an AXFR or IXFR over TCP that passes the
+   * checks gets no answer here (use {@link #check}).
    *
    * @param msg the buffer holding the query from index 0; not kept
    * @param len its length
@@ -147,8 +188,21 @@ final class QueryResponder {
    * @return the answer, or null when the message is dropped
    */
   byte @Nullable [] answer(byte[] msg, int len, InetSocketAddress client, boolean udp) {
+    return check(msg, len, client, udp) instanceof Answer a ? a.message() : null;
+  }
+
+  /**
+   * Checks one request as the class comment says.
+   *
+   * @param msg the buffer holding the request from index 0; not kept
+   * @param len its length
+   * @param client where it came from
+   * @param udp whether it came in a datagram
+   * @return the answer to send, nothing, or the transfer to stream
+   */
+  Verdict check(byte[] msg, int len, InetSocketAddress client, boolean udp) {
     if (len < HEADER || len > msg.length || (msg[2] & 0x80) != 0) {
-      return null;
+      return new Drop();
     }
     Scratch s = spare.poll();
     if (s == null) {
@@ -161,14 +215,41 @@ final class QueryResponder {
     }
   }
 
-  private byte @Nullable [] process(byte[] msg, int len, InetSocketAddress client, boolean udp,
+  /**
+   * Answers a transfer request that passed {@link #check} but will not be served (the quota is
+   * full): the rcode, signed when the request was.
+   *
+   * @param t the request
+   * @param rcode the rcode
+   * @return the answer
+   */
+  byte[] refuse(Transfer t, int rcode) {
+    Scratch s = spare.poll();
+    if (s == null) {
+      s = new Scratch();
+    }
+    try {
+      Query q = new Query(new byte[0], 0);
+      q.id = t.id();
+      q.flags = t.flags();
+      q.qname = t.qname();
+      q.qtype = t.qtype();
+      q.qclass = DClass.IN;
+      q.verified = t.verified();
+      return respond(q, s, false, rcode, null);
+    } finally {
+      spare.offer(s);
+    }
+  }
+
+  private Verdict process(byte[] msg, int len, InetSocketAddress client, boolean udp,
       Scratch s) {
     Query q = new Query(msg, len);
+    q.id = ((msg[0] & 0xFF) << 8) | (msg[1] & 0xFF);
+    q.flags = ((msg[2] & 0xFF) << 8) | (msg[3] & 0xFF);
     MessageReader r = s.reader;
     try {
       r.reset(msg, 0, len);
-      q.id = r.id();
-      q.flags = r.flags();
       q.questions = r.questionCount();
       while (r.next()) {
         if (r.section() == MessageReader.SECTION_QUESTION) {
@@ -179,27 +260,39 @@ final class QueryResponder {
           }
         } else if (r.type() == Type.OPT) {
           readOpt(r, q);
+        } else if (r.section() == MessageReader.SECTION_AUTHORITY && r.type() == Type.SOA) {
+          readSoa(r, q);
         }
       }
     } catch (WireFormatException e) {
-      debug(client, "dropped an unparsable query: " + e.getMessage());
-      return null;
+      if (udp) {
+        // a datagram may have a forged source: no answer, so no reflection (BIND drops too)
+        Loggers.XFER_OUT.debug("client {}: dropped an unparsable datagram: {}",
+            Primary.format(client), e.getMessage());
+        return new Drop();
+      }
+      q.qname = null;
+      q.opts = 0;
+      return answer(q, s, udp, Rcode.FORMERR, null, "malformed request: " + e.getMessage(),
+          client, false);
     }
     if (q.questions != 1) {
       q.qname = null; // echo a question only when there was exactly one
     }
-    if (r.opcode() != Opcode.QUERY) {
-      return respond(q, s, udp, Rcode.NOTIMP, null, "opcode " + r.opcode(), client);
+    if (((q.flags >>> 11) & 0xF) != Opcode.QUERY) {
+      return answer(q, s, udp, Rcode.NOTIMP, null, "opcode " + ((q.flags >>> 11) & 0xF), client,
+          false);
     }
     if (q.questions != 1) {
-      return respond(q, s, udp, Rcode.FORMERR, null, q.questions + " questions", client);
+      return answer(q, s, udp, Rcode.FORMERR, null, "multiple questions (" + q.questions + ")",
+          client, true);
     }
     if (q.badOpt || q.opts > 1) {
       q.opts = 0; // RFC 6891 section 7: a FORMERR for a bad OPT carries none
-      return respond(q, s, udp, Rcode.FORMERR, null, "malformed opt record", client);
+      return answer(q, s, udp, Rcode.FORMERR, null, "malformed opt record", client, false);
     }
     if (q.opts == 1 && q.version != 0) {
-      return respond(q, s, udp, BADVERS, null, "edns version " + q.version, client);
+      return answer(q, s, udp, BADVERS, null, "edns version " + q.version, client, false);
     }
     try {
       q.tsigAt = Tsig.locate(msg, 0, len);
@@ -211,21 +304,23 @@ final class QueryResponder {
       boolean formerr = q.tsigAt < 0 || error == TsigError.FORMERR
           || error == TsigError.UNSIGNED;
       q.tsigError = formerr ? null : error;
-      Loggers.XFER_OUT.debug("client {}: TSIG {} on query: {}", Primary.format(client), error,
+      Loggers.TSIG.info("client {}: TSIG {} on request: {}", Primary.format(client), error,
           e.getMessage());
-      return respond(q, s, udp, formerr ? Rcode.FORMERR : Rcode.NOTAUTH, null, "tsig " + error,
-          client);
+      return answer(q, s, udp, formerr ? Rcode.FORMERR : Rcode.NOTAUTH, null, "tsig " + error,
+          client, false);
     }
     byte[] qname = q.qname;
     if (qname == null || q.qclass != DClass.IN) {
-      return respond(q, s, udp, Rcode.REFUSED, null, "class " + DClass.string(q.qclass), client);
+      return answer(q, s, udp, Rcode.REFUSED, null, "class " + DClass.string(q.qclass), client,
+          false);
     }
-    boolean ixfrOverUdp = udp && q.qtype == Type.IXFR;
+    boolean transfer = q.qtype == Type.AXFR || q.qtype == Type.IXFR;
     if (udp && q.qtype == Type.AXFR) {
-      return respond(q, s, udp, Rcode.FORMERR, null, "attempted AXFR over UDP", client);
+      return answer(q, s, udp, Rcode.FORMERR, null, "attempted AXFR over UDP", client, true);
     }
-    if (q.qtype != Type.SOA && !ixfrOverUdp) {
-      return respond(q, s, udp, Rcode.NOTIMP, null, "type " + Type.string(q.qtype), client);
+    if (q.qtype != Type.SOA && !transfer) {
+      return answer(q, s, udp, Rcode.NOTIMP, null, "type " + Type.string(q.qtype), client,
+          false);
     }
     Name name;
     try {
@@ -234,16 +329,68 @@ final class QueryResponder {
       // the reader checked the wire form, so this is a bug; drop rather than answer wrongly
       Loggers.XFER_OUT.warn("client {}: reader returned an invalid name: {}",
           Primary.format(client), e.getMessage());
-      return null;
+      return new Drop();
     }
-    CompactZone zone = zones.apply(name);
-    if (zone == null || zone.dclass() != DClass.IN) {
-      return respond(q, s, udp, Rcode.REFUSED, null, "no zone " + name, client);
+    Optional<ServedZone> served = zones.apply(name);
+    if (served.isEmpty()) {
+      return transfer && !udp
+          ? answer(q, s, udp, Rcode.NOTAUTH, null, "non-authoritative zone " + name, client, true)
+          : answer(q, s, udp, Rcode.REFUSED, null, "no zone " + name, client, false);
     }
-    if (q.verified == null && !allowUnsigned.contains(client.getAddress())) {
-      return respond(q, s, udp, Rcode.REFUSED, null, "unsigned query for " + name, client);
+    if (q.qtype == Type.IXFR) {
+      String bad = q.soas == 0 ? "IXFR request missing SOA"
+          : q.soas > 1 ? "IXFR authority section has multiple SOAs"
+          : q.soaOwnerDiffers ? "IXFR authority SOA is not owned by " + name : null;
+      if (bad != null) {
+        return answer(q, s, udp, Rcode.FORMERR, null, bad, client, true);
+      }
     }
-    return respond(q, s, udp, Rcode.NOERROR, zone, null, client);
+    ServedZone zone = served.get();
+    Optional<CompactZone> current = zone.current();
+    if (current.isEmpty() || current.get().dclass() != DClass.IN) {
+      return answer(q, s, udp, Rcode.SERVFAIL, null, "zone " + name
+          + " is not loaded or has expired", client, transfer);
+    }
+    VerifiedRequest v = q.verified;
+    TransferAcl.Decision d = zone.acl().check(client.getAddress(),
+        v == null ? Optional.empty() : Optional.of(v.key().name()));
+    if (!d.allowed()) {
+      String who = v == null ? "unsigned" : "key " + v.key().name();
+      return answer(q, s, udp, Rcode.REFUSED, null, "zone " + name + " " + Type.string(q.qtype)
+          + " denied (" + who + ", " + d.describe() + ")", client, transfer);
+    }
+    if (transfer && !udp) {
+      return new Transfer(q.id, q.flags, qname, q.qtype, name, zone, current.get(),
+          q.clientSerial, v, d.describe());
+    }
+    return new Answer(respond(q, s, udp, Rcode.NOERROR, current.get()));
+  }
+
+  /** Records an authority-section SOA of an IXFR request: its owner and serial. */
+  private static void readSoa(MessageReader r, Query q) {
+    q.soas++;
+    byte[] qname = q.qname;
+    if (qname == null || !WireNames.equalsIgnoreCase(qname, 0, qname.length, r.owner(), 0,
+        r.ownerLength())) {
+      q.soaOwnerDiffers = true;
+    }
+    // the reader checked the layout: two names, then the five 32-bit counters, serial first
+    byte[] rd = r.rdata();
+    int at = r.rdataLength() - 20;
+    q.clientSerial = ((rd[at] & 0xFFL) << 24) | ((rd[at + 1] & 0xFF) << 16)
+        | ((rd[at + 2] & 0xFF) << 8) | (rd[at + 3] & 0xFF);
+  }
+
+  private Answer answer(Query q, Scratch s, boolean udp, int rcode, @Nullable CompactZone zone,
+      String why, InetSocketAddress client, boolean info) {
+    if (info) {
+      Loggers.XFER_OUT.info("client {}: {} {}: {}", Primary.format(client),
+          Type.string(q.qtype), Rcode.string(rcode), why);
+    } else if (Loggers.XFER_OUT.isDebugEnabled()) {
+      Loggers.XFER_OUT.debug("client {}: query id {} answered {}: {}", Primary.format(client),
+          q.id, Rcode.string(rcode), why);
+    }
+    return new Answer(respond(q, s, udp, rcode, zone));
   }
 
   /** Records one OPT record's fields (RFC 6891 section 6.1.2) and whether EXPIRE is asked. */
@@ -280,11 +427,7 @@ final class QueryResponder {
    * Writes the answer: header, the question (if exactly one), the apex SOA of {@code zone} (for
    * NOERROR), the OPT, then the TSIG as the class comment says.
    */
-  private byte[] respond(Query q, Scratch s, boolean udp, int rcode, @Nullable CompactZone zone,
-      @Nullable String why, InetSocketAddress client) {
-    if (why != null) {
-      debug(client, "query id " + q.id + " answered " + Rcode.string(rcode) + ": " + why);
-    }
+  private byte[] respond(Query q, Scratch s, boolean udp, int rcode, @Nullable CompactZone zone) {
     VerifiedRequest v = q.verified;
     int reserve = v != null ? Tsig.maxRecordLength(v.key())
         : q.tsigError != null ? TsigErrorResponse.MAX_RECORD_LENGTH : 0;
@@ -352,12 +495,6 @@ final class QueryResponder {
   private static int minimum(Query q) {
     byte[] qname = q.qname;
     return HEADER + (qname == null ? 0 : qname.length + 4) + (q.opts == 1 ? 11 + 8 : 0);
-  }
-
-  private static void debug(InetSocketAddress client, String what) {
-    if (Loggers.XFER_OUT.isDebugEnabled()) {
-      Loggers.XFER_OUT.debug("client {}: {}", Primary.format(client), what);
-    }
   }
 
   private static int u16(byte[] b, int p) {
