@@ -62,6 +62,7 @@ final class Replica implements ZoneReplica {
   private volatile @Nullable String lastFailureReason;
   private volatile boolean expired;
   private volatile boolean closed;
+  private volatile java.util.function.Consumer<ZoneSnapshot> onPublish = z -> { };
   /** Guarded by this: no attempt begins before the stored version and timers are loaded. */
   private boolean started;
 
@@ -145,6 +146,16 @@ final class Replica implements ZoneReplica {
   void publish(ZoneSnapshot fresh, Primary from) {
     held.set(fresh);
     source = from.address();
+    onPublish.accept(fresh);
+  }
+
+  /**
+   * Sets what is told about each version published (NOTIFY out); before {@link #start()}.
+   *
+   * @param listener called under the publish lock, must not block
+   */
+  void onPublish(java.util.function.Consumer<ZoneSnapshot> listener) {
+    this.onPublish = listener;
   }
 
   @Override

@@ -31,6 +31,7 @@ public final class SecondaryZone {
   private final boolean ixfrLenient;
   private final boolean ixfrFromDifferences;
   private final SoaTimers.Bounds timerBounds;
+  private final ZoneServing serving;
 
   private SecondaryZone(Builder b) {
     this.zone = b.zone;
@@ -40,6 +41,7 @@ public final class SecondaryZone {
     this.ixfrMaxDeltas = b.ixfrMaxDeltas;
     this.ixfrLenient = b.ixfrLenient;
     this.ixfrFromDifferences = b.ixfrFromDifferences;
+    this.serving = b.serving;
     this.timerBounds = new SoaTimers.Bounds(b.minRefresh, b.maxRefresh, b.minRetry, b.maxRetry,
         b.maxExpire);
   }
@@ -113,6 +115,11 @@ public final class SecondaryZone {
     return ixfrFromDifferences;
   }
 
+  /** Returns how the zone is served onward; default {@link ZoneServing#none()}. */
+  public ZoneServing serving() {
+    return serving;
+  }
+
   /** The clamps applied to the SOA's refresh, retry and expire. */
   SoaTimers.Bounds timerBounds() {
     return timerBounds;
@@ -142,6 +149,7 @@ public final class SecondaryZone {
     private int ixfrMaxDeltas = 1000;
     private boolean ixfrLenient;
     private boolean ixfrFromDifferences;
+    private ZoneServing serving = ZoneServing.none();
     private Duration minRefresh = SoaTimers.Bounds.BIND.minRefresh();
     private Duration maxRefresh = SoaTimers.Bounds.BIND.maxRefresh();
     private Duration minRetry = SoaTimers.Bounds.BIND.minRetry();
@@ -247,6 +255,18 @@ public final class SecondaryZone {
      */
     public Builder ixfrFromDifferences(boolean on) {
       this.ixfrFromDifferences = on;
+      return this;
+    }
+
+    /**
+     * Serves the zone onward (a stealth secondary): who may transfer it, whom to NOTIFY after
+     * each new version; default {@link ZoneServing#none()}, which serves nobody.
+     *
+     * @param serving the serving configuration
+     * @return this
+     */
+    public Builder serving(ZoneServing serving) {
+      this.serving = java.util.Objects.requireNonNull(serving, "serving");
       return this;
     }
 

@@ -55,8 +55,11 @@ final class StoredZones {
     return zone.apply(WireDelta.of(zone.origin(), delta), false, 0, 0);
   }
 
-  /** Returns a compact copy of a snapshot of another implementation. */
+  /** Returns the snapshot itself when compact, else a compact copy. */
   static CompactZone compact(ZoneSnapshot snapshot) {
+    if (snapshot instanceof CompactZone c) {
+      return c; // immutable
+    }
     CompactZoneBuilder b = new CompactZoneBuilder(snapshot.origin(), 0, 0);
     snapshot.forEachWire(b::add);
     try {

@@ -33,6 +33,13 @@ import org.zonesync.core.internal.notify.NotifyHandler;
 import org.zonesync.core.internal.notify.NotifyListener;
 import org.zonesync.core.internal.notify.Outcome;
 import org.zonesync.core.internal.notify.ZoneAcl;
+import org.zonesync.core.internal.notifyout.NotifySender;
+import org.zonesync.core.internal.serve.OutQuota;
+import org.zonesync.core.internal.xfr.XfrOut;
+import org.zonesync.api.TsigKey;
+import org.zonesync.api.ZoneSourceException;
+import org.zonesync.tsig.TsigKeyring;
+import java.net.InetAddress;
 
 /**
  * A set of secondary zones kept up to date from their primaries: SOA timers, NOTIFY, several
@@ -65,6 +72,9 @@ public final class ZoneSync implements AutoCloseable {
   private final @Nullable ExecutorService ownExecutor;
   private final @Nullable ScheduledThreadPoolExecutor ownScheduler;
   private final @Nullable NotifyListener notifyListener;
+  private final Serving serving;
+  private final TransferResponder transferResponder;
+  private final ConcurrentMap<Name, PrimaryZone> primaries = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private ZoneSync(Builder b) {
@@ -92,10 +102,18 @@ public final class ZoneSync implements AutoCloseable {
         scheduler, b.clock, b.nanoTime, seed, b.listener, probe,
         new Unreachable(b.unreachableHold), b.soaQueryTimeout);
     this.notifyHandler = new NotifyHandler(zone -> Optional.ofNullable(acls.get(zone)), b.clock);
+    InetAddress notifySource = b.notifySource != null ? b.notifySource
+        : b.listen != null ? b.listen.getAddress() : new InetSocketAddress(0).getAddress();
+    this.serving = new Serving(b.store, TsigKeyring.of(b.transferKeys.toArray(TsigKey[]::new)),
+        new OutQuota(b.transfersOut, b.transfersOutPerClient),
+        new XfrOut.Limits(b.transferMessageSize, b.transferDeadline), b.clock, b.nanoTime,
+        notifySource, NotifySender.DEFAULT_INITIAL_TIMEOUT);
+    this.transferResponder = new TransferResponder(serving.xfrOut());
     NotifyListener l = null;
     if (b.listen != null) {
       try {
-        l = new NotifyListener(b.listen, notifyHandler, (src, o) -> onNotify(src, o));
+        l = new NotifyListener(b.listen, notifyHandler, (src, o) -> onNotify(src, o),
+            b.tcpIdleTimeout, b.tcpWriteTimeout, b.tcpConnections, serving.xfrOut());
       } catch (IOException e) {
         close();
         throw new UncheckedIOException("cannot listen for notify on " + b.listen + ": "
@@ -135,13 +153,18 @@ public final class ZoneSync implements AutoCloseable {
       throw new IllegalStateException("ZoneSync is closed");
     }
     Replica replica = new Replica(config, engine);
-    if (replicas.putIfAbsent(config.zone(), replica) != null) {
+    if (primaries.containsKey(config.zone())
+        || replicas.putIfAbsent(config.zone(), replica) != null) {
       throw new IllegalStateException("zone " + config.zone() + " is already added");
     }
+    Outbound out = serving.serve(config.zone(), config.serving(),
+        () -> replica.current().map(StoredZones::compact));
+    replica.onPublish(z -> out.published(StoredZones.compact(z)));
     try {
       replica.start();
     } catch (ReplicaStoreException | RuntimeException e) {
       replicas.remove(config.zone(), replica);
+      serving.remove(config.zone(), out);
       replica.close();
       throw e;
     }
@@ -163,8 +186,96 @@ public final class ZoneSync implements AutoCloseable {
       return false;
     }
     acls.remove(zone.canonicalize());
+    serving.find(zone).ifPresent(o -> serving.remove(zone, (Outbound) o));
     r.close();
     return true;
+  }
+
+  /**
+   * Makes zonesync the primary of a zone (a hidden primary): loads it from {@code source} (or,
+   * with a store, the stored version, and journals the difference when the source is newer),
+   * serves it to the secondaries {@code serving} allows and NOTIFYs its targets after each
+   * {@link PrimaryZone#update}.
+   *
+   * @param zone the apex
+   * @param source where its content comes from
+   * @param serving who may transfer it, whom to NOTIFY
+   * @return the zone, to update
+   * @throws IllegalStateException if the zone is already added or this is closed
+   * @throws ZoneSourceException if the source cannot be loaded, or conflicts with the stored
+   *     version (changed content without a newer serial)
+   * @throws ReplicaStoreException if the store cannot be read or written
+   */
+  public PrimaryZone addPrimary(Name zone, ZoneSource source, ZoneServing serving)
+      throws ZoneSourceException, ReplicaStoreException {
+    requireNonNull(zone, "zone");
+    requireNonNull(source, "source");
+    requireNonNull(serving, "serving");
+    if (closed) {
+      throw new IllegalStateException("ZoneSync is closed");
+    }
+    if (replicas.containsKey(zone)) {
+      throw new IllegalStateException("zone " + zone + " is already added");
+    }
+    PrimaryZone p = new PrimaryZone(zone, source, serving, engine.store(),
+        self -> this.serving.serve(zone, serving, self::served));
+    if (primaries.putIfAbsent(zone, p) != null) {
+      this.serving.remove(zone, p.outbound());
+      throw new IllegalStateException("zone " + zone + " is already added");
+    }
+    try {
+      p.start();
+    } catch (ZoneSourceException | ReplicaStoreException | RuntimeException e) {
+      primaries.remove(zone, p);
+      this.serving.remove(zone, p.outbound());
+      throw e;
+    }
+    return p;
+  }
+
+  /**
+   * Returns a zone added with {@link #addPrimary}.
+   *
+   * @param zone the apex
+   * @return the zone, or empty
+   */
+  public Optional<PrimaryZone> primary(Name zone) {
+    return Optional.ofNullable(primaries.get(zone));
+  }
+
+  /**
+   * Stops serving a zone added with {@link #addPrimary}; its stored data stays.
+   *
+   * @param zone the apex
+   * @return whether it was held
+   */
+  public boolean removePrimary(Name zone) {
+    PrimaryZone p = primaries.remove(requireNonNull(zone, "zone"));
+    if (p == null) {
+      return false;
+    }
+    serving.remove(zone, p.outbound());
+    return true;
+  }
+
+  /**
+   * Returns the responder a host DNS server gives the SOA, AXFR and IXFR requests it receives
+   * (all but NOTIFY, which goes to {@link #handleNotify}); the built-in listener ({@link
+   * Builder#listen}) uses the same one.
+   *
+   * @return the responder
+   */
+  public TransferResponder transferResponder() {
+    return transferResponder;
+  }
+
+  /**
+   * Returns the counters of serving onward, over every zone.
+   *
+   * @return the counters
+   */
+  public ServingStats servingStats() {
+    return serving.stats();
   }
 
   /**
@@ -249,6 +360,7 @@ public final class ZoneSync implements AutoCloseable {
     for (Replica r : replicas.values()) {
       r.close();
     }
+    serving.close();
     if (engine != null) {
       engine.soaGate().close();
     }
@@ -284,8 +396,110 @@ public final class ZoneSync implements AutoCloseable {
     private @Nullable InetSocketAddress listen;
     private @Nullable Long seed;
     private @Nullable SoaProbe probe;
+    private final java.util.List<TsigKey> transferKeys = new java.util.ArrayList<>();
+    private int transfersOut = OutQuota.DEFAULT_TOTAL;
+    private int transfersOutPerClient = OutQuota.DEFAULT_PER_CLIENT;
+    private int transferMessageSize = XfrOut.Limits.DEFAULT.messageSize();
+    private Duration transferDeadline = XfrOut.Limits.DEFAULT.deadline();
+    private Duration tcpIdleTimeout = NotifyListener.DEFAULT_IDLE_TIMEOUT;
+    private Duration tcpWriteTimeout = Duration.ofSeconds(5);
+    private int tcpConnections = 100;
+    private @Nullable InetAddress notifySource;
 
     private Builder() {
+    }
+
+    /**
+     * Adds keys that downstream secondaries may sign SOA, AXFR and IXFR requests with; a zone's
+     * {@link ZoneServing} ACL names the ones it admits ({@code key:NAME}). Default: none.
+     *
+     * @param keys the keys
+     * @return this
+     */
+    public Builder transferKeys(TsigKey... keys) {
+      for (TsigKey k : keys) {
+        transferKeys.add(requireNonNull(k, "key"));
+      }
+      return this;
+    }
+
+    /**
+     * Sets how many transfers out run at once, in total and from one client address (BIND's
+     * {@code transfers-out}); more are answered SERVFAIL. Default 10 and 2.
+     *
+     * @param total at least 1
+     * @param perClient at least 1
+     * @return this
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder transfersOut(int total, int perClient) {
+      new OutQuota(total, perClient); // checks the ranges
+      this.transfersOut = total;
+      this.transfersOutPerClient = perClient;
+      return this;
+    }
+
+    /**
+     * Sets the largest message of a transfer out, TSIG included (BIND's {@code
+     * transfer-message-size}); default 20480.
+     *
+     * @param bytes 512 to 65535
+     * @return this
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder transferMessageSize(int bytes) {
+      new XfrOut.Limits(bytes, transferDeadline); // checks the range
+      this.transferMessageSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the longest a transfer out may take (BIND's {@code max-transfer-time-out}); default
+     * 120 minutes.
+     *
+     * @param deadline positive
+     * @return this
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder transferDeadline(Duration deadline) {
+      new XfrOut.Limits(transferMessageSize, deadline); // checks the range
+      this.transferDeadline = deadline;
+      return this;
+    }
+
+    /**
+     * Sets the built-in listener's TCP limits: how long a connection may wait for a request
+     * (Knot's {@code tcp-idle-timeout}, default 10 s), how long one answer message may stay
+     * blocked in a write before the connection is dropped (a reader that stopped reading;
+     * default 5 s), and how many connections are open at once (default 100).
+     *
+     * @param idle at least 1 ms
+     * @param write at least 1 ms
+     * @param connections at least 1
+     * @return this
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder tcpLimits(Duration idle, Duration write, int connections) {
+      if (idle.toMillis() < 1 || write.toMillis() < 1 || connections < 1) {
+        throw new IllegalArgumentException("tcp limits out of range: idle " + idle + ", write "
+            + write + ", connections " + connections);
+      }
+      this.tcpIdleTimeout = idle;
+      this.tcpWriteTimeout = write;
+      this.tcpConnections = connections;
+      return this;
+    }
+
+    /**
+     * Sets the address NOTIFY out is sent from (BIND's {@code notify-source}); default the
+     * {@link #listen} address, else the wildcard address.
+     *
+     * @param address the local address
+     * @return this
+     */
+    public Builder notifySource(InetAddress address) {
+      this.notifySource = requireNonNull(address, "address");
+      return this;
     }
 
     /**

@@ -30,6 +30,7 @@ import org.zonesync.core.internal.Loggers;
 import org.zonesync.core.internal.notify.Outcome.Reason;
 import org.zonesync.core.internal.wire.TcpMessageInput;
 import org.zonesync.core.internal.wire.WireFormatException;
+import org.zonesync.core.internal.xfr.XfrOut;
 
 /**
  * Receives NOTIFY on UDP and TCP (RFC 1996 section 3.1, RFC 7766) on one address and port, hands
@@ -57,6 +58,8 @@ public final class NotifyListener implements Closeable {
   private final NotifyHandler handler;
   private final BiConsumer<InetSocketAddress, Outcome> onOutcome;
   private final long idleNanos;
+  private final long writeNanos;
+  private final @Nullable XfrOut queries;
   private final DatagramSocket udp;
   private final ServerSocket tcp;
   private final String threadPrefix;
@@ -85,7 +88,7 @@ public final class NotifyListener implements Closeable {
   }
 
   /**
-   * Binds UDP and TCP on {@code bind} and starts the threads.
+   * Binds UDP and TCP on {@code bind} and starts the threads, without a query path.
    *
    * @param bind the address; with port 0 a free port is chosen, the same for UDP and TCP
    * @param handler decides about each message
@@ -98,7 +101,34 @@ public final class NotifyListener implements Closeable {
   public NotifyListener(InetSocketAddress bind, NotifyHandler handler,
       BiConsumer<InetSocketAddress, Outcome> onOutcome, Duration idleTimeout, int maxConnections)
       throws IOException {
+    this(bind, handler, onOutcome, idleTimeout, idleTimeout, maxConnections, null);
+  }
+
+  /**
+   * Binds UDP and TCP on {@code bind} and starts the threads.
+   *
+   * @param bind the address; with port 0 a free port is chosen, the same for UDP and TCP
+   * @param handler decides about each message
+   * @param onOutcome told about each message's outcome, on a listener thread; must not block
+   * @param idleTimeout how long a TCP connection may wait for a message, at least 1 ms
+   * @param writeTimeout how long one answer message may stay blocked in a write (a reader that
+   *     stops reading), at least 1 ms
+   * @param maxConnections how many TCP connections are served at once, at least 1
+   * @param queries answers every message that is not a NOTIFY (SOA queries, AXFR, IXFR), or
+   *     null to give them to the handler too
+   * @throws IOException if the sockets cannot be bound
+   * @throws IllegalArgumentException if a limit is out of range
+   */
+  public NotifyListener(InetSocketAddress bind, NotifyHandler handler,
+      BiConsumer<InetSocketAddress, Outcome> onOutcome, Duration idleTimeout,
+      Duration writeTimeout, int maxConnections, @Nullable XfrOut queries) throws IOException {
     requireNonNull(bind, "bind");
+    if (writeTimeout.toMillis() < 1 || writeTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("write timeout " + writeTimeout
+          + " is not 1 ms..24 days");
+    }
+    this.writeNanos = writeTimeout.toNanos();
+    this.queries = queries;
     this.handler = requireNonNull(handler, "handler");
     this.onOutcome = requireNonNull(onOutcome, "onOutcome");
     if (idleTimeout.toMillis() < 1 || idleTimeout.toMillis() > Integer.MAX_VALUE) {
@@ -120,7 +150,9 @@ public final class NotifyListener implements Closeable {
         t = new ServerSocket();
         t.setReuseAddress(true);
         t.bind(new InetSocketAddress(bind.getAddress(), u.getLocalPort()), 64);
-        t.setSoTimeout((int) Math.max(1, Math.min(1000, idleTimeout.toMillis() / 2)));
+        // the accept loop's tick also sweeps stuck writers: a fraction of the write timeout
+        t.setSoTimeout((int) Math.max(1, Math.min(Math.min(1000, idleTimeout.toMillis() / 2),
+            writeTimeout.toMillis() / 4)));
       } catch (IOException e) {
         closeQuietly(t);
         t = null;
@@ -249,7 +281,9 @@ public final class NotifyListener implements Closeable {
         continue;
       }
       InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
-      byte @Nullable [] answer = deliver(buf, packet.getLength(), from);
+      byte @Nullable [] answer = isQuery(buf, packet.getLength()) && queries != null
+          ? queries.answerDatagram(buf, packet.getLength(), from).orElse(null)
+          : deliver(buf, packet.getLength(), from);
       if (answer != null) {
         try {
           udp.send(new DatagramPacket(answer, answer.length, from));
@@ -306,6 +340,19 @@ public final class NotifyListener implements Closeable {
         if (n < 0) {
           break;
         }
+        XfrOut q = queries;
+        if (q != null && isQuery(buf, n)) {
+          q.respond(buf, n, from, true, (m, len) -> {
+            c.writingSince = System.nanoTime() | 1;
+            out.write(len >>> 8);
+            out.write(len);
+            out.write(m, 0, len);
+          });
+          c.writingSince = System.nanoTime() | 1;
+          out.flush();
+          c.writingSince = 0;
+          continue;
+        }
         byte @Nullable [] answer = deliver(buf, n, from);
         if (answer != null) {
           c.writingSince = System.nanoTime() | 1; // never 0, which means "not writing"
@@ -327,15 +374,22 @@ public final class NotifyListener implements Closeable {
     }
   }
 
-  /** Closes connections whose answer has been stuck in a write for longer than the idle time. */
+  /** Closes connections whose answer has been stuck in a write for longer than allowed. */
   private void reapStuckWriters() {
     long now = System.nanoTime();
     for (Connection c : connections) {
       long since = c.writingSince;
-      if (since != 0 && now - since > idleNanos) {
+      if (since != 0 && now - since > writeNanos) {
+        Loggers.XFER_OUT.info("client {}: write blocked for over {} ms, connection closed",
+            c.socket.getRemoteSocketAddress(), writeNanos / 1_000_000L);
         closeQuietly(c.socket);
       }
     }
+  }
+
+  /** Whether a message is not a NOTIFY (opcode 4), so the query path answers it. */
+  private static boolean isQuery(byte[] buf, int len) {
+    return len >= 3 && ((buf[2] >>> 3) & 0xF) != 4;
   }
 
   /** Runs the handler, counts the outcome, tells the callback; returns the answer to send. */
