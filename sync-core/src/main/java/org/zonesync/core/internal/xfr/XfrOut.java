@@ -179,7 +179,12 @@ public final class XfrOut {
    */
   public Optional<byte[]> answerDatagram(byte[] msg, int len, InetSocketAddress client) {
     try {
-      return Optional.ofNullable(queries.answer(msg, len, client, true));
+      byte[] a = queries.answer(msg, len, client, true);
+      // counted as respond() counts them, so the listener's UDP refusals show in the stats
+      if (a != null && ((a[3] & 0xF) == Rcode.REFUSED || (a[3] & 0xF) == Rcode.NOTAUTH)) {
+        refused.increment();
+      }
+      return Optional.ofNullable(a);
     } catch (RuntimeException e) {
       LOG.warn("client {}: query failed unexpectedly", client, e);
       return Optional.empty();
