@@ -119,15 +119,23 @@ public final class NotifyOut implements Closeable {
     long sent;
     long acknowledged;
     long failed;
+    /** The NOTIFY in flight, once its send has started, and when it started. */
+    @Nullable CompletableFuture<Duration> current;
+    long startedNanos;
 
     Slot(NotifyTarget target) {
       this.target = target;
     }
   }
 
+  /** How long a NOTIFY over UDP waits for its answer before a newer serial replaces it. */
+  public static final Duration SUPERSEDE_AFTER = Duration.ofMillis(100);
+
   private final Name zone;
   private final Send send;
   private final @Nullable Closeable owned;
+  private final LongSupplier nanoTime;
+  private final long supersedeNanos;
   private final List<Slot> slots;
   private volatile boolean closed;
 
@@ -140,13 +148,35 @@ public final class NotifyOut implements Closeable {
    * @throws IllegalArgumentException if a target is listed twice
    */
   public NotifyOut(Name zone, List<NotifyTarget> targets, Send send) {
-    this(zone, targets, send, null);
+    this(zone, targets, send, null, System::nanoTime, Long.MAX_VALUE);
   }
 
-  private NotifyOut(Name zone, List<NotifyTarget> targets, Send send, @Nullable Closeable owned) {
+  /**
+   * Creates NOTIFY out for {@code zone} in which a newer serial supersedes a NOTIFY that has
+   * been waiting for its answer longer than {@code supersedeAfter} (it is retransmitting: the
+   * target is slow or was down): that one is cancelled and the newer one sent at once, so a
+   * target that comes back learns of the newest serial without waiting out the back-off. A
+   * superseded NOTIFY counts as failed.
+   *
+   * @param zone the zone
+   * @param targets the secondaries, each once
+   * @param send sends one NOTIFY; its futures must stop retransmitting when cancelled
+   * @param nanoTime a monotonic clock, as {@link System#nanoTime()}
+   * @param supersedeAfter how long a NOTIFY may wait before a newer serial replaces it
+   * @throws IllegalArgumentException if a target is listed twice
+   */
+  public NotifyOut(Name zone, List<NotifyTarget> targets, Send send, LongSupplier nanoTime,
+      Duration supersedeAfter) {
+    this(zone, targets, send, null, nanoTime, supersedeAfter.toNanos());
+  }
+
+  private NotifyOut(Name zone, List<NotifyTarget> targets, Send send, @Nullable Closeable owned,
+      LongSupplier nanoTime, long supersedeNanos) {
     this.zone = requireNonNull(zone, "zone");
     this.send = requireNonNull(send, "send");
     this.owned = owned;
+    this.nanoTime = nanoTime;
+    this.supersedeNanos = supersedeNanos;
     Map<NotifyTarget, Slot> byTarget = new LinkedHashMap<>();
     for (NotifyTarget t : targets) {
       if (byTarget.put(requireNonNull(t, "target"), new Slot(t)) != null) {
@@ -173,7 +203,12 @@ public final class NotifyOut implements Closeable {
   public static NotifyOut overUdp(Name zone, List<NotifyTarget> targets, InetAddress local,
       InstantSource clock, LongSupplier nanoTime, Duration initialTimeout) {
     NotifySenderPool pool = new NotifySenderPool(local, clock, nanoTime, initialTimeout);
-    return new NotifyOut(zone, targets, pool, pool);
+    // a live secondary answers a NOTIFY within milliseconds: one unanswered for 100 ms (or the
+    // first timeout, if shorter) was lost or its target is down, and a newer serial replaces
+    // it at once instead of waiting out the retransmission back-off; quicker publications
+    // still coalesce, so a target gets at most about ten NOTIFYs a second
+    return new NotifyOut(zone, targets, pool, pool, nanoTime,
+        Math.min(SUPERSEDE_AFTER.toNanos(), initialTimeout.toNanos()));
   }
 
   /** Returns the zone. */
@@ -205,6 +240,7 @@ public final class NotifyOut implements Closeable {
     }
     for (Slot s : slots) {
       boolean start;
+      CompletableFuture<Duration> stale = null;
       synchronized (s) {
         if (closed) {
           return;
@@ -215,9 +251,17 @@ public final class NotifyOut implements Closeable {
           s.sent++;
         } else if (s.next == null || !serialOf(soa).isOlderThan(serialOf(s.next))) {
           s.next = soa;
+          if (s.current != null && nanoTime.getAsLong() - s.startedNanos > supersedeNanos) {
+            stale = s.current;
+            s.current = null;
+          }
         }
       }
-      if (start) {
+      if (stale != null) {
+        Loggers.NOTIFY.debug("zone {}: notify to {} unanswered, superseded by serial {}", zone,
+            s.target, soa.getSerial());
+        stale.cancel(true); // its completion sends the follow-up, this serial, at once
+      } else if (start) {
         drive(s, soa);
       } else {
         Loggers.NOTIFY.debug("zone {}: notify to {} in flight, serial {} follows it", zone,
@@ -303,6 +347,12 @@ public final class NotifyOut implements Closeable {
     while (soa != null) {
       CompletableFuture<Duration> f = start(s.target, soa);
       if (!f.isDone()) {
+        synchronized (s) {
+          if (!f.isDone()) {
+            s.current = f;
+            s.startedNanos = nanoTime.getAsLong();
+          }
+        }
         f.whenComplete((rtt, e) -> {
           SOARecord next = finish(s, e);
           if (next != null) {
@@ -334,6 +384,7 @@ public final class NotifyOut implements Closeable {
       }
       next = closed ? null : s.next;
       s.next = null;
+      s.current = null;
       if (next == null) {
         s.inFlight = false;
       } else {

@@ -51,6 +51,26 @@ final class NotifyOutTest {
     }
 
     @Test
+    void newerSerial_supersedesANotifyUnansweredPastTheTimeout_andIsSentAtOnce() {
+      long[] now = {0};
+      NotifyOut out = new NotifyOut(ZONE, List.of(A), send, () -> now[0],
+          java.time.Duration.ofSeconds(1));
+      out.published(soa(100));
+      now[0] = 500_000_000L; // half a second: the first NOTIFY may still be answered
+      out.published(soa(101));
+      assertEquals(1, send.calls.size(), "within the timeout the follow-up waits");
+      assertEquals(false, send.calls.get(0).future.isCancelled());
+
+      now[0] = 1_500_000_000L; // past the first timeout: it is being retransmitted
+      out.published(soa(102));
+      assertEquals(true, send.calls.get(0).future.isCancelled(), "the stale NOTIFY stops");
+      assertEquals(2, send.calls.size(), "the newest serial goes out at once");
+      assertEquals(102, send.calls.get(1).serial());
+      send.calls.get(1).future.complete(java.time.Duration.ofMillis(1));
+      assertEquals(new Counters(2, 1, 1), out.counters(), "the superseded one counts failed");
+    }
+
+    @Test
     void published_olderSerialWhileInFlight_doesNotReplaceTheNewerOne() {
       NotifyOut out = new NotifyOut(ZONE, List.of(A), send);
       out.published(soa(100));
