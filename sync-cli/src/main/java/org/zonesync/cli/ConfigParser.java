@@ -25,6 +25,7 @@ import org.zonesync.cli.YamlTree.Scalar;
 import org.zonesync.cli.YamlTree.Sequence;
 import org.zonesync.cli.YamlTree.YNode;
 import org.zonesync.core.SecondaryZone;
+import org.zonesync.core.ZoneServing;
 import org.zonesync.tsig.TsigKeyFiles;
 import org.zonesync.tsig.TsigKeyFormatException;
 
@@ -41,6 +42,7 @@ import org.zonesync.tsig.TsigKeyFormatException;
  *   transfers-per-primary: 2      # 1..1000 transfers at once from one address
  *   soa-query-rate: 20            # 1..100000 SOA queries per second
  *   soa-query-timeout: 3          # 1..300 seconds per transport
+ *   transfers-out: 10             # 1..10000 transfers served at once (2 per client)
  * keys:
  *   - { name: k1., algorithm: hmac-sha256, secret: base64== }
  *   - { file: keys/transfer.key }            # every key of a BIND or Knot key file
@@ -48,12 +50,20 @@ import org.zonesync.tsig.TsigKeyFormatException;
  * remotes:
  *   - { id: bind, address: 127.0.0.1@5301, key: k1. }   # address: one or a list; port 53
  *   - { id: knot, address: [ "::1@5302", 192.0.2.7 ] }
+ * serve:                          # optional: serve every zone onward (ConfigServe)
+ *   allow: [ "key:k1.", 192.0.2.0/24 ]
+ *   notify: [ 192.0.2.53@53 ]
+ *   notify-key: k1.
  * zones:
  *   - { domain: example.com., primaries: [bind, knot], request-ixfr: true,
  *       ixfr-from-differences: false }
+ *   - { domain: example.net., primaries: bind, serve: { allow: [] } }  # overrides key by key
  * }</pre>
  *
- * <p>Only {@code zones} is required; each zone needs {@code domain} and {@code primaries} (remote
+ * <p>A zone is served onward when a {@code serve:} block applies to it; its {@code
+ * ixfr-from-differences} then defaults to true, and every key under {@code keys} may sign
+ * downstream requests (the {@code allow} rules decide which are admitted); {@code listen} (or
+ * {@code --listen}) is where it is served. Only {@code zones} is required; each zone needs {@code domain} and {@code primaries} (remote
  * ids, tried in order, each remote's addresses in order). Relative paths are relative to the
  * file's directory. Every problem is a {@link ConfigException} naming the file, the line and the
  * key: unknown keys, references to undefined remotes or keys, duplicate zones, remote ids and
@@ -76,13 +86,13 @@ final class ConfigParser {
   static final int MAX_KEY_FILE_BYTES = 64 << 10;
 
   private static final Set<String> TOP = Set.of("storage", "listen", "control", "limits", "keys",
-      "remotes", "zones");
+      "remotes", "serve", "zones");
   private static final Set<String> LIMITS = Set.of("transfers-in", "transfers-per-primary",
-      "soa-query-rate", "soa-query-timeout");
+      "soa-query-rate", "soa-query-timeout", "transfers-out");
   private static final Set<String> KEY = Set.of("name", "algorithm", "secret", "file");
   private static final Set<String> REMOTE = Set.of("id", "address", "key");
   private static final Set<String> ZONE = Set.of("domain", "primaries", "request-ixfr",
-      "ixfr-from-differences");
+      "ixfr-from-differences", "serve");
 
   private record Remote(String id, List<InetSocketAddress> addresses, Optional<TsigKey> key) {
   }
@@ -93,6 +103,8 @@ final class ConfigParser {
   private final ConfigValues v;
   private final Map<Name, TsigKey> keys = new LinkedHashMap<>();
   private final Map<String, Remote> remotes = new HashMap<>();
+  private final ConfigServe serve;
+  private ConfigServe.@Nullable Block topServe;
 
   /**
    * Creates a parser for one file.
@@ -106,6 +118,7 @@ final class ConfigParser {
     this.baseDir = baseDir;
     this.maxZones = maxZones;
     this.v = new ConfigValues(file, baseDir);
+    this.serve = new ConfigServe(file, v, keys);
   }
 
   /**
@@ -145,6 +158,9 @@ final class ConfigParser {
     for (int i = 0; i < rs.size(); i++) {
       remote(rs.get(i), "remotes[" + i + "]");
     }
+    if (top.containsKey("serve")) {
+      topServe = serve.parse(top.get("serve"), "serve");
+    }
     YNode zoneList = top.get("zones");
     if (zoneList == null) {
       throw new ConfigException(file, root.line(), "zones", "missing; at least one zone is needed");
@@ -155,12 +171,15 @@ final class ConfigParser {
     }
     List<SecondaryZone> zones = new ArrayList<>(zs.size());
     Map<Name, Integer> seen = new HashMap<>();
+    boolean served = false;
     for (int i = 0; i < zs.size(); i++) {
-      zones.add(zone(zs.get(i), "zones[" + i + "]", seen));
+      SecondaryZone z = zone(zs.get(i), "zones[" + i + "]", seen);
+      served |= z.serving() != ZoneServing.none();
+      zones.add(z);
     }
     return new MirrorConfig(v.optional(top, "storage", v::path),
         v.optional(top, "listen", v::address), v.optional(top, "control", v::path),
-        limits(top.get("limits")), zones);
+        limits(top.get("limits")), zones, served ? List.copyOf(keys.values()) : List.of());
   }
 
   private MirrorConfig.Limits limits(@Nullable YNode n) throws ConfigException {
@@ -176,7 +195,8 @@ final class ConfigParser {
         v.integer(f.get("soa-query-rate"), "limits.soa-query-rate", 1, 100_000,
             d.soaQueryRate()),
         Duration.ofSeconds(v.integer(f.get("soa-query-timeout"), "limits.soa-query-timeout", 1,
-            300, (int) d.soaQueryTimeout().toSeconds())));
+            300, (int) d.soaQueryTimeout().toSeconds())),
+        v.integer(f.get("transfers-out"), "limits.transfers-out", 1, 10_000, d.transfersOut()));
   }
 
   private void key(YNode n, String at) throws ConfigException {
@@ -310,6 +330,18 @@ final class ConfigParser {
     if (f.containsKey("request-ixfr")) {
       b.requestIxfr(v.bool(f.get("request-ixfr"), at + ".request-ixfr"));
     }
+    YNode s = f.get("serve");
+    ConfigServe.Block own = s == null ? null : serve.parse(s, at + ".serve");
+    Optional<ZoneServing> serving;
+    try {
+      serving = ConfigServe.serving(own, topServe);
+    } catch (IllegalArgumentException e) {
+      // a notify target in both blocks: reported at the zone's block
+      throw new ConfigException(file, s == null ? n.line() : s.line(), at + ".serve",
+          String.valueOf(e.getMessage()));
+    }
+    // a zone served onward journals the differences of every AXFR, so that downstream gets IXFR
+    serving.ifPresent(z -> b.serving(z).ixfrFromDifferences(true));
     if (f.containsKey("ixfr-from-differences")) {
       b.ixfrFromDifferences(v.bool(f.get("ixfr-from-differences"),
           at + ".ixfr-from-differences"));

@@ -3,7 +3,6 @@ package org.zonesync.cli;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.zonesync.cli.ConfigException.quote;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,9 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -30,9 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
-import org.zonesync.api.ZoneReplica;
 import org.zonesync.core.ZoneSync;
 
 /**
@@ -43,7 +36,8 @@ import org.zonesync.core.ZoneSync;
  * before the line break: {@code status}, {@code status ZONE}, {@code refresh ZONE} or {@code
  * retransfer ZONE}. The server answers text lines and closes the connection; the first line is
  * {@code ok} or {@code error: REASON}. {@code status} is followed by the {@link StatusText} of
- * each zone (sorted by name, at most {@link #MAX_ANSWER} bytes in all, then a {@code truncated:}
+ * each zone, with the {@link ServingText} of zones served onward and the serving totals (sorted
+ * by name, at most {@link #MAX_ANSWER} bytes in all, then a {@code truncated:}
  * line); {@code refresh} and {@code retransfer} answer once the work is queued, without waiting
  * for the transfer, whose outcome shows as an event line and in {@code status}.
  *
@@ -72,8 +66,7 @@ final class ControlServer implements AutoCloseable {
   private static final int S_IFSOCK = 0140000;
 
   private final Path path;
-  private final ZoneSync sync;
-  private final InstantSource clock;
+  private final ControlAnswers answers;
   private final ServerSocketChannel channel;
   private final ThreadPoolExecutor workers;
   private final ThreadPoolExecutor rejecter;
@@ -81,11 +74,9 @@ final class ControlServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean closed;
 
-  private ControlServer(Path path, ZoneSync sync, InstantSource clock,
-      ServerSocketChannel channel) {
+  private ControlServer(Path path, ControlAnswers answers, ServerSocketChannel channel) {
     this.path = path;
-    this.sync = sync;
-    this.clock = clock;
+    this.answers = answers;
     this.channel = channel;
     AtomicInteger n = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(MAX_CLIENTS, MAX_CLIENTS, 30, TimeUnit.SECONDS,
@@ -118,6 +109,22 @@ final class ControlServer implements AutoCloseable {
    *     it, or binding fails
    */
   static ControlServer start(Path path, ZoneSync sync, InstantSource clock) throws IOException {
+    return start(path, sync, clock, ServingText.Served.NONE);
+  }
+
+  /**
+   * Binds the socket as {@link #start(Path, ZoneSync, InstantSource)} does, for an engine that
+   * also serves zones onward: {@code status} shows them ({@link ServingText}).
+   *
+   * @param path where the socket goes
+   * @param sync the engine the requests act on
+   * @param clock for the distances in {@code status}
+   * @param served the zones served onward
+   * @return the running server
+   * @throws IOException as {@link #start(Path, ZoneSync, InstantSource)}
+   */
+  static ControlServer start(Path path, ZoneSync sync, InstantSource clock,
+      ServingText.Served served) throws IOException {
     removeStale(path);
     ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
@@ -129,7 +136,7 @@ final class ControlServer implements AutoCloseable {
       Files.deleteIfExists(path);
       throw e;
     }
-    ControlServer s = new ControlServer(path, sync, clock, ch);
+    ControlServer s = new ControlServer(path, new ControlAnswers(sync, clock, served), ch);
     s.acceptor.start();
     return s;
   }
@@ -268,65 +275,7 @@ final class ControlServer implements AutoCloseable {
    * @return the answer: {@code ok} or {@code error: ...}, then lines, each ending in a line break
    */
   String answer(String request) {
-    String[] w = request.trim().isEmpty() ? new String[0] : request.trim().split(" +");
-    if (w.length == 0) {
-      return "error: empty request; expected status [ZONE], refresh ZONE or retransfer ZONE\n";
-    }
-    switch (w[0]) {
-      case "status":
-        if (w.length > 2) {
-          return "error: status takes at most one zone\n";
-        }
-        return w.length == 1 ? statusAll() : zone(w[1]).map(r -> "ok\n"
-            + StatusText.of(r.status(), clock.instant())).orElseGet(() -> unknown(w[1]));
-      case "refresh":
-      case "retransfer":
-        if (w.length != 2) {
-          return "error: " + w[0] + " takes one zone\n";
-        }
-        Optional<ZoneReplica> r = zone(w[1]);
-        if (r.isEmpty()) {
-          return unknown(w[1]);
-        }
-        if (w[0].equals("refresh")) {
-          r.get().refresh();
-        } else {
-          r.get().retransfer();
-        }
-        return "ok\n" + w[0] + " of zone " + r.get().zone() + " queued\n";
-      default:
-        return "error: unknown command " + quote(w[0])
-            + "; expected status [ZONE], refresh ZONE or retransfer ZONE\n";
-    }
-  }
-
-  private Optional<ZoneReplica> zone(String text) {
-    try {
-      return sync.replica(Name.fromString(text, Name.root));
-    } catch (TextParseException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static String unknown(String text) {
-    return "error: zone " + quote(text) + " is not configured\n";
-  }
-
-  private String statusAll() {
-    List<ZoneReplica> all = sync.replicas().stream()
-        .sorted(Comparator.comparing(ZoneReplica::zone)).toList();
-    StringBuilder b = new StringBuilder("ok\n");
-    for (int i = 0; i < all.size(); i++) {
-      String z = StatusText.of(all.get(i).status(), clock.instant());
-      if (b.length() + z.length() > MAX_ANSWER - 200) {
-        b.append("truncated: ").append(all.size() - i).append(" of ").append(all.size())
-            .append(" zones not shown (answer limit ").append(MAX_ANSWER)
-            .append(" bytes); ask for one with status ZONE\n");
-        break;
-      }
-      b.append(z);
-    }
-    return b.toString();
+    return answers.answer(request);
   }
 
   private void close(SocketChannel c) {

@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code zonesync} tool. */
 @Command(name = "zonesync", mixinStandardHelpOptions = true, version = "zonesync 0.1.0",
     description = "An embeddable DNS secondary: AXFR and IXFR with TSIG, NOTIFY, from the"
-        + " command line.",
-    subcommands = {DemoCommand.class, MirrorCommand.class, KeygenCommand.class,
-        ControlCommands.Status.class, ControlCommands.Refresh.class,
+        + " command line; serves zones onward as a stealth secondary or hidden primary.",
+    subcommands = {DemoCommand.class, MirrorCommand.class, ServeCommand.class,
+        KeygenCommand.class, ControlCommands.Status.class, ControlCommands.Refresh.class,
         ControlCommands.Retransfer.class})
 public final class Main implements Runnable {
 

@@ -2,17 +2,9 @@
 package org.zonesync.cli;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,14 +20,15 @@ import org.zonesync.api.Primary;
 import org.zonesync.api.TransferException;
 import org.zonesync.api.TransferReport;
 import org.zonesync.api.TsigKey;
-import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.core.SecondaryZone;
 import org.zonesync.core.TransferLimits;
+import org.zonesync.core.ZoneServing;
 import org.zonesync.core.ZoneTransfers;
 import org.zonesync.tsig.TsigKeyFiles;
 import org.zonesync.tsig.TsigKeyFormatException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,7 +36,9 @@ import picocli.CommandLine.Option;
  * ({@code --zone} with the shared {@code --primary} and key, or {@code --config FILE}) that
  * follows their SOA timers, listens for NOTIFY ({@code --listen}), keeps the zones in {@code
  * --dir}, answers on a control socket ({@code --control}) and prints one line per event until
- * SIGINT or SIGTERM ({@link MirrorDaemon}). With {@code --once}: one validated transfer of one
+ * SIGINT or SIGTERM ({@link MirrorDaemon}); with {@code --serve} (or a {@code serve:} block in
+ * the file) it also serves the zones onward on the {@code --listen} address, a stealth
+ * secondary ({@link ServingOptions}). With {@code --once}: one validated transfer of one
  * zone (AXFR, or IXFR from the version kept in {@code --dir}), written atomically to a master
  * file; on failure the output file is left untouched and one line names the reason.
  *
@@ -99,6 +94,19 @@ final class MirrorCommand implements Callable<Integer> {
       description = "write the zone here atomically (temp file, fsync, rename); without"
           + " --once after every transfer, for one --zone")
   @Nullable Path output;
+
+  @Option(names = "--serve",
+      description = "serve every --zone onward on --listen (a stealth secondary): AXFR and IXFR"
+          + " to the secondaries --allow admits, NOTIFY to --notify after each new version")
+  boolean serve;
+
+  @Option(names = "--transfer-key", paramLabel = "FILE",
+      description = "with --serve: keys downstream secondaries sign requests with (every key of"
+          + " a BIND or Knot key file); repeat for several")
+  List<Path> transferKeys = new ArrayList<>();
+
+  @Mixin
+  ServingOptions serving = new ServingOptions();
 
   @Option(names = "--quiet", description = "no progress on stderr")
   boolean quiet;
@@ -170,6 +178,10 @@ final class MirrorCommand implements Callable<Integer> {
       if (output != null) {
         throw new UsageException("--output needs exactly one --zone, not --config");
       }
+      if (serve || serving.given() || !transferKeys.isEmpty()) {
+        throw new UsageException("with --config, serve zones onward with a serve: block in the"
+            + " file, not --serve, --allow, --notify or --transfer-key");
+      }
       try {
         cfg = ConfigParser.read(config);
       } catch (ConfigException e) {
@@ -184,6 +196,7 @@ final class MirrorCommand implements Callable<Integer> {
         throw new UsageException("--output needs exactly one --zone");
       }
       Primary from = from();
+      ServeSetup srv = serveSetup();
       List<SecondaryZone> list = new ArrayList<>();
       Set<Name> seen = new HashSet<>();
       for (String z : zones) {
@@ -191,10 +204,14 @@ final class MirrorCommand implements Callable<Integer> {
         if (!seen.add(n)) {
           throw new UsageException("zone " + n + " is given twice");
         }
-        list.add(SecondaryZone.builder(n).primary(from).limits(limits()).build());
+        SecondaryZone.Builder b = SecondaryZone.builder(n).primary(from).limits(limits());
+        if (serve) {
+          b.serving(srv.serving()).ixfrFromDifferences(true);
+        }
+        list.add(b.build());
       }
       cfg = new MirrorConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-          MirrorConfig.Limits.DEFAULTS, list);
+          MirrorConfig.Limits.DEFAULTS.withTransfersOut(srv.transfersOut()), list, srv.keys());
     }
     Optional<InetSocketAddress> listenAt = Optional.empty();
     if (listen != null) {
@@ -204,7 +221,37 @@ final class MirrorCommand implements Callable<Integer> {
         throw new UsageException("--listen: " + e.getMessage());
       }
     }
-    return run(cfg.override(Optional.ofNullable(dir), listenAt, Optional.ofNullable(control)));
+    MirrorConfig c = cfg.override(Optional.ofNullable(dir), listenAt,
+        Optional.ofNullable(control));
+    if (!c.served().isEmpty() && c.listen().isEmpty()) {
+      throw new UsageException(serve ? "--serve needs --listen ADDR:PORT to serve on"
+          : "zones are served onward (serve:), which needs listen: or --listen ADDR:PORT");
+    }
+    if (serve && serving.allow.isEmpty()) {
+      System.err.println("zonesync mirror: warning: no --allow given, so nobody may transfer"
+          + " the zones served (deny by default)");
+    }
+    return run(c);
+  }
+
+  /** How {@code --serve} serves every zone. */
+  private record ServeSetup(ZoneServing serving, List<TsigKey> keys, int transfersOut) {
+  }
+
+  private ServeSetup serveSetup() throws UsageException {
+    if (!serve) {
+      if (serving.given() || !transferKeys.isEmpty()) {
+        throw new UsageException("--allow, --notify, --notify-key, --max-ixfr-ratio,"
+            + " --transfers-out and --transfer-key need --serve");
+      }
+      return new ServeSetup(ZoneServing.none(), List.of(), 10);
+    }
+    try {
+      List<TsigKey> keys = ServingOptions.readKeys(transferKeys, "--transfer-key", List.of());
+      return new ServeSetup(serving.serving(keys), keys, serving.transfersOutTotal());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /** Runs until SIGINT/SIGTERM (the shutdown hook closes) or this thread is interrupted. */
@@ -238,9 +285,9 @@ final class MirrorCommand implements Callable<Integer> {
   }
 
   private int once() throws UsageException {
-    if (config != null || listen != null || control != null) {
-      throw new UsageException("--once takes --zone and --primary; --config, --listen and"
-          + " --control are for a running mirror");
+    if (config != null || listen != null || control != null || serve) {
+      throw new UsageException("--once takes --zone and --primary; --config, --listen,"
+          + " --control and --serve are for a running mirror");
     }
     if (zones.size() != 1) {
       throw new UsageException("--once takes exactly one --zone");
@@ -265,7 +312,7 @@ final class MirrorCommand implements Callable<Integer> {
     progress.done();
     if (output != null) {
       try {
-        writeAtomically(result.snapshot(), output);
+        ZoneFiles.writeAtomically(result.snapshot(), output);
       } catch (IOException e) {
         System.err.println("zonesync mirror: cannot write " + output + ": " + e.getMessage());
         return 1;
@@ -335,33 +382,5 @@ final class MirrorCommand implements Callable<Integer> {
       // reported below
     }
     throw new IllegalArgumentException("bad port: " + s);
-  }
-
-  /** Writes to a temp file in the same directory, forces it, renames it over, forces the dir. */
-  static void writeAtomically(ZoneSnapshot zone, Path target) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          Writer w = new java.io.BufferedWriter(Channels.newWriter(ch,
-              StandardCharsets.UTF_8), 1 << 16)) {
-        zone.writeMasterFile(w);
-        w.flush();
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      } catch (IOException e) {
-        // some platforms cannot open a directory for fsync; the rename itself is atomic
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

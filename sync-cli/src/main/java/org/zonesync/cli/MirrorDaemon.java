@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -86,6 +87,7 @@ final class MirrorDaemon implements AutoCloseable {
         b.storage(store);
       }
       config.listen().ifPresent(b::listen);
+      b.transferKeys(config.transferKeys().toArray(org.zonesync.api.TsigKey[]::new));
       ZoneSync[] self = new ZoneSync[1];
       ReplicaListener listener = writer == null ? printer : e -> {
         printer.onEvent(e);
@@ -100,7 +102,8 @@ final class MirrorDaemon implements AutoCloseable {
       }
       self[0] = sync;
       if (config.control().isPresent()) {
-        control = ControlServer.start(config.control().get(), sync, InstantSource.system());
+        control = ControlServer.start(config.control().get(), sync, InstantSource.system(),
+            new ServingText.Served(config.served(), List.of()));
       }
       for (SecondaryZone z : config.zones()) {
         try {
@@ -114,8 +117,10 @@ final class MirrorDaemon implements AutoCloseable {
       throw e;
     }
     MirrorDaemon d = new MirrorDaemon(sync, store, control, printer, writer, out);
+    int served = config.served().size();
     out.println("zonesync mirror: " + config.zones().size() + " zone"
-        + (config.zones().size() == 1 ? "" : "s") + ", storage "
+        + (config.zones().size() == 1 ? "" : "s") + (served == 0 ? "" : " (" + served
+        + " served onward)") + ", storage "
         + config.storage().map(Path::toString).orElse("none (memory only)") + ", notify "
         + sync.notifyAddress().map(Primary::format).orElse("not listened for") + ", control "
         + config.control().map(Path::toString).orElse("none"));
@@ -130,7 +135,7 @@ final class MirrorDaemon implements AutoCloseable {
       return;
     }
     try {
-      MirrorCommand.writeAtomically(snap.get(), output);
+      ZoneFiles.writeAtomically(snap.get(), output);
     } catch (IOException e) {
       err.println("zonesync mirror: cannot write " + output + ": " + e.getMessage());
     }

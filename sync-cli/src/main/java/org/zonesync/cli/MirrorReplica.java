@@ -108,7 +108,7 @@ final class MirrorReplica {
     }
     if (output != null) {
       try {
-        MirrorCommand.writeAtomically(replica.snapshot(), output);
+        ZoneFiles.writeAtomically(replica.snapshot(), output);
       } catch (IOException e) {
         err.println("zonesync mirror: cannot write " + output + ": " + e.getMessage());
         return 1;

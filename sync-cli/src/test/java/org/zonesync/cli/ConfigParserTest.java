@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -100,6 +101,57 @@ final class ConfigParserTest {
     }
 
     @Test
+    void serveBlocks_topLevelDefaults_overriddenKeyByKeyPerZone() throws Exception {
+      MirrorConfig c = parse("keys:\n"
+          + "  - { name: k1., algorithm: hmac-sha256, secret: " + SECRET + " }\n"
+          + "  - { name: k2., algorithm: hmac-sha512, secret: " + SECRET + " }\n"
+          + R
+          + "limits: { transfers-out: 25 }\n"
+          + "serve:\n"
+          + "  allow: [ \"key:k2\", 192.0.2.0/24, \"!10.0.0.1\" ]\n"
+          + "  notify: [ 192.0.2.53, \"[2001:db8::53]:5353\" ]\n"
+          + "  notify-key: k2.\n"
+          + "zones:\n"
+          + "  - { domain: a., primaries: p }\n"
+          + "  - { domain: b., primaries: p, serve: { allow: [], max-ixfr-ratio: unlimited } }\n"
+          + "  - { domain: c., primaries: p, ixfr-from-differences: false,\n"
+          + "      serve: { notify: 192.0.2.54@5300, max-ixfr-ratio: 30 } }\n");
+      TsigKey k1 = TsigKey.parse("hmac-sha256:k1.:" + SECRET);
+      TsigKey k2 = TsigKey.parse("hmac-sha512:k2.:" + SECRET);
+      assertEquals(List.of(k1, k2), c.transferKeys(), "every key may sign downstream requests");
+      assertEquals(25, c.limits().transfersOut());
+      assertEquals(3, c.served().size());
+
+      SecondaryZone a = c.zones().get(0);
+      assertEquals(List.of("key:k2", "192.0.2.0/24", "!10.0.0.1"), a.serving().allowTransfer());
+      assertEquals(List.of(at("192.0.2.53", 53), at("2001:db8::53", 5353)),
+          a.serving().alsoNotify());
+      assertEquals(100, a.serving().maxIxfrRatio(), "BIND's default");
+      assertTrue(a.ixfrFromDifferences(), "on for a zone served onward");
+
+      SecondaryZone b = c.zones().get(1);
+      assertEquals(List.of(), b.serving().allowTransfer(), "overridden: nobody");
+      assertEquals(a.serving().alsoNotify(), b.serving().alsoNotify(), "inherited");
+      assertEquals(0, b.serving().maxIxfrRatio(), "unlimited");
+
+      SecondaryZone zc = c.zones().get(2);
+      assertEquals(a.serving().allowTransfer(), zc.serving().allowTransfer());
+      assertEquals(List.of(at("192.0.2.54", 5300)), zc.serving().alsoNotify());
+      assertEquals(30, zc.serving().maxIxfrRatio());
+      assertFalse(zc.ixfrFromDifferences(), "as written");
+    }
+
+    @Test
+    void withoutServeBlocks_nothingIsServed_andNoTransferKeys() throws Exception {
+      MirrorConfig c = parse("keys: [ { name: k1., algorithm: hmac-sha256, secret: " + SECRET
+          + " } ]\n" + R + Z);
+      assertEquals(Map.of(), c.served());
+      assertEquals(List.of(), c.transferKeys());
+      assertEquals(org.zonesync.core.ZoneServing.none(), c.zones().get(0).serving());
+      assertFalse(c.zones().get(0).ixfrFromDifferences());
+    }
+
+    @Test
     void generatedZones_roundTripThroughYaml() throws Exception {
       Random random = new Random(7);
       StringBuilder y = new StringBuilder("keys:\n");
@@ -157,10 +209,10 @@ final class ConfigParserTest {
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("zone: []\n", "t.yaml:1: 'zone': unknown key; expected one of control,"
-            + " keys, limits, listen, remotes, storage, zones"),
+            + " keys, limits, listen, remotes, serve, storage, zones"),
         Arguments.of(R + "zones:\n  - { domain: a., primaries: p, primary: p }\n",
             "t.yaml:3: zones[0].'primary': unknown key; expected one of domain,"
-                + " ixfr-from-differences, primaries, request-ixfr"),
+                + " ixfr-from-differences, primaries, request-ixfr, serve"),
         Arguments.of(R + "zones: [ { domain: a., primaries: [p, knot] } ]\n",
             "t.yaml:2: zones[0].primaries[1]: unknown remote 'knot'; remotes are defined under"
                 + " 'remotes'"),
@@ -217,7 +269,34 @@ final class ConfigParserTest {
         Arguments.of("control: [ a, b ]\n" + R + Z, "t.yaml:1: control: expected text, not a"
             + " list"),
         Arguments.of("- storage: x\n", "t.yaml:1: expected a mapping with keys control, keys,"
-            + " limits, listen, remotes, storage, zones"),
+            + " limits, listen, remotes, serve, storage, zones"),
+        Arguments.of(R + "serve: { allow: [ 192.0.2.0/33 ] }\n" + Z,
+            "t.yaml:2: serve.allow[0]: bad prefix length 33 in '192.0.2.0/33'"),
+        Arguments.of(R + "serve: { allow: \"key:k1.\" }\n" + Z,
+            "t.yaml:2: serve.allow: unknown key k1.; keys are defined under 'keys'"),
+        Arguments.of(R + "serve: { allow: [ \"!\" ] }\n" + Z,
+            "t.yaml:2: serve.allow[0]: nothing to negate in '!'"),
+        Arguments.of(R + "serve: { notify: [ 192.0.2.9, \"192.0.2.9@53\" ] }\n" + Z,
+            "t.yaml:2: serve.notify[1]: notify target 192.0.2.9:53 is listed twice"),
+        Arguments.of(R + "serve: { notify: ns.example }\n" + Z,
+            "t.yaml:2: serve.notify: 'ns.example' is not an IP address"),
+        Arguments.of(R + "serve: { notify-key: k1. }\n" + Z,
+            "t.yaml:2: serve.notify-key: unknown key k1.; keys are defined under 'keys'"),
+        Arguments.of(R + "serve: { max-ixfr-ratio: 0 }\n" + Z,
+            "t.yaml:2: serve.max-ixfr-ratio: expected 'unlimited' or a percentage 1..10000,"
+                + " got '0'"),
+        Arguments.of(R + "serve: { allow: [ 192.0.2.1 ], also-notify: [] }\n" + Z,
+            "t.yaml:2: serve.'also-notify': unknown key; expected one of allow,"
+                + " max-ixfr-ratio, notify, notify-key"),
+        Arguments.of(R + "serve: [ 192.0.2.1 ]\n" + Z, "t.yaml:2: serve: expected a mapping"
+            + " with keys allow, max-ixfr-ratio, notify, notify-key"),
+        Arguments.of(R + "zones: [ { domain: a., primaries: p, serve: { allow: [ { a: b } ] } } ]"
+            + "\n", "t.yaml:2: zones[0].serve.allow[0]: expected text, not a mapping"),
+        Arguments.of(R + "zones:\n  - domain: a.\n    primaries: p\n    serve:\n"
+            + "      max-ixfr-ratio: 1e2\n", "t.yaml:6: zones[0].serve.max-ixfr-ratio:"
+            + " expected 'unlimited' or a percentage 1..10000, got '1e2'"),
+        Arguments.of("limits: { transfers-out: 0 }\n" + R + Z,
+            "t.yaml:1: limits.transfers-out: expected an integer 1..10000, got '0'"),
         Arguments.of("", "t.yaml: file is empty"),
         Arguments.of("# nothing\n", "t.yaml: file is empty"),
         Arguments.of("remotes: &r [ { id: p, address: 192.0.2.1 } ]\n" + Z,

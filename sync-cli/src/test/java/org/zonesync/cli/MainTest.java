@@ -196,15 +196,33 @@ final class MainTest {
   }
 
   @Test
-  void demo_mirrorsAndVerifies() {
+  void demo_threeTiers_printsEachHop_andVerifiesEveryTier() {
     Run r = run("demo", "--records", "5000");
     assertEquals(0, r.code(), r.out() + r.err());
-    assertTrue(r.out().contains("identical to the primary's zone"), r.out());
-    assertTrue(r.out().contains("replica: AXFR of demo.zonesync.test.: 5001 records"), r.out());
-    assertTrue(r.out().contains("replica: IXFR of demo.zonesync.test.: 204 records"), r.out());
-    assertTrue(r.out().matches("(?s).*replica: NOTIFY -> serial 2026112402 served in [0-9.]+ ms.*"),
-        r.out());
-    assertEquals(2, r.out().lines().filter(l -> l.endsWith("identical to the primary's zone"))
-        .count(), r.out());
+    List<String> lines = r.out().lines().toList();
+    String z = "demo.zonesync.test.";
+    String[] prefixes = {
+        "primary: generated " + z + " with 5000 records, serial 2026112401",
+        "primary: serving AXFR on 127.0.0.1:",
+        "middle: zonesync stealth secondary on 127.0.0.1:",
+        "middle: AXFR of " + z + " from primary: 5001 records, ",
+        "downstream: AXFR of " + z + " from middle: 5001 records, ",
+        "all tiers: serial 2026112401, 5000 records: primary, middle and downstream identical",
+        "primary: changed 100 records, serial 2026112401 -> 2026112402, NOTIFY sent",
+        "middle: IXFR of " + z + " from primary: 204 records, ",
+        "downstream: IXFR of " + z + " from middle: 204 records, ",
+        "primary -> middle: NOTIFY -> serial 2026112402 served in ",
+        "middle -> downstream: NOTIFY -> serial 2026112402 served in ",
+        "end to end: primary NOTIFY -> downstream serial 2026112402 served in ",
+        "all tiers: serial 2026112402, 5000 records: primary, middle and downstream identical",
+        "middle: served 1 AXFR and 1 IXFR, refused 0; NOTIFY ",
+    };
+    assertEquals(prefixes.length, lines.size(), r.out());
+    for (int i = 0; i < prefixes.length; i++) {
+      assertTrue(lines.get(i).startsWith(prefixes[i]), i + ": " + lines.get(i));
+    }
+    for (int i = 9; i < 12; i++) {
+      assertTrue(lines.get(i).matches(".* served in [0-9]+\\.[0-9] ms"), lines.get(i));
+    }
   }
 }

@@ -38,6 +38,18 @@ final class KnotProcess implements PrimaryServer {
 
   /** Keys and primary zones for one knot.conf. */
   static final class Config {
+    private int fixedPort;
+
+    /**
+     * Listens on this port instead of a free one picked at start.
+     *
+     * @param port the port
+     */
+    Config port(int port) {
+      this.fixedPort = port;
+      return this;
+    }
+
     private final List<TsigKey> keys = new ArrayList<>();
     private final List<Name> zones = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
@@ -227,7 +239,7 @@ final class KnotProcess implements PrimaryServer {
     Files.createDirectories(dir.resolve("storage")); // knotd does not create it
     String lastLog = "";
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      int port = NamedProcess.freePort();
+      int port = config.fixedPort > 0 ? config.fixedPort : NamedProcess.freePort();
       Path conf = dir.resolve("knot.conf");
       Path log = dir.resolve("knotd-" + attempt + ".log");
       Files.writeString(conf, config.render(dir, port), StandardCharsets.UTF_8);

@@ -36,6 +36,22 @@ final class NamedProcess implements PrimaryServer {
   /** Keys and primary zones for one named.conf. */
   static final class Config {
     private final List<String> keyStatements = new ArrayList<>();
+    private int fixedPort;
+
+    /**
+     * Listens on this port instead of a free one picked at start (a test that must configure a
+     * peer with the port first reserves it with {@link NamedProcess#freePort()}).
+     *
+     * @param port the port
+     */
+    Config port(int port) {
+      this.fixedPort = port;
+      return this;
+    }
+
+    int portOr(int free) {
+      return fixedPort > 0 ? fixedPort : free;
+    }
     private final List<String> zoneStatements = new ArrayList<>();
     private final List<Name> zones = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
@@ -189,7 +205,7 @@ final class NamedProcess implements PrimaryServer {
     Path dir = Files.createTempDirectory("zonesync-named-");
     String lastLog = "";
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      int port = freePort();
+      int port = config.portOr(freePort());
       Path conf = dir.resolve("named.conf");
       Path log = dir.resolve("named-" + attempt + ".log");
       Files.writeString(conf, config.render(dir, port), StandardCharsets.UTF_8);
