@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
@@ -35,6 +36,7 @@ final class Outbound implements ServedZone, AutoCloseable {
   private final Supplier<Optional<CompactZone>> current;
   private final @Nullable MemoryServedZone memory;
   private final @Nullable NotifyOut notifyOut;
+  private volatile Supplier<OptionalLong> expireSeconds = OptionalLong::empty;
 
   /**
    * Creates it.
@@ -69,6 +71,19 @@ final class Outbound implements ServedZone, AutoCloseable {
     if (notifyOut != null) {
       notifyOut.published(fresh.soa());
     }
+  }
+
+  /**
+   * Sets where the EDNS EXPIRE answered comes from: a secondary's remaining time (RFC 7314
+   * section 4); by default the SOA's EXPIRE, as a primary answers.
+   */
+  void expireFrom(Supplier<OptionalLong> seconds) {
+    this.expireSeconds = seconds;
+  }
+
+  @Override
+  public OptionalLong expireSeconds() {
+    return expireSeconds.get();
   }
 
   @Override

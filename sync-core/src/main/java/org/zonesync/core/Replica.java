@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -422,6 +423,22 @@ final class Replica implements ZoneReplica {
       // timers are advisory: the zone's own timer must go on (a closed store, a full disk)
       Loggers.JOURNAL.warn("zone {}: cannot save refresh timers: {}", zone(), e.toString());
     }
+  }
+
+  /**
+   * Returns the seconds until the served version expires (at least 0), the EDNS EXPIRE a
+   * secondary answers with (RFC 7314 section 4); empty while nothing is held.
+   */
+  synchronized OptionalLong expireSeconds() {
+    if (held.get() == null || expired) {
+      return held.get() == null ? OptionalLong.empty() : OptionalLong.of(0);
+    }
+    Optional<Instant> at = schedule.expiresAt();
+    if (at.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long s = Duration.between(engine.clock().instant(), at.get()).getSeconds();
+    return OptionalLong.of(Math.max(0, Math.min(s, 0xFFFF_FFFFL)));
   }
 
   @Override

@@ -160,6 +160,7 @@ public final class ZoneSync implements AutoCloseable {
     Outbound out = serving.serve(config.zone(), config.serving(),
         () -> replica.current().map(StoredZones::compact));
     replica.onPublish(z -> out.published(StoredZones.compact(z)));
+    out.expireFrom(replica::expireSeconds);
     try {
       replica.start();
     } catch (ReplicaStoreException | RuntimeException e) {

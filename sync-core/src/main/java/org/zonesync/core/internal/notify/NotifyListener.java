@@ -333,7 +333,9 @@ public final class NotifyListener implements Closeable {
       s.setSoTimeout((int) Math.max(1, idleNanos / 1_000_000L));
       s.setTcpNoDelay(true);
       TcpMessageInput in = new TcpMessageInput(s.getInputStream(), MAX_MESSAGE);
-      OutputStream out = new BufferedOutputStream(s.getOutputStream());
+      // larger than any framed message: the last message of a transfer stays buffered until the
+      // flush after it is counted, so a client never sees a transfer end before the counters do
+      OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 17);
       byte[] buf = new byte[MAX_MESSAGE];
       while (!closed.get()) {
         int n = in.next(buf);

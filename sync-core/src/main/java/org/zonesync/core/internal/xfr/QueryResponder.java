@@ -167,6 +167,8 @@ final class QueryResponder {
     int soas;
     boolean soaOwnerDiffers;
     long clientSerial = -1;
+    /** The EXPIRE option's value when not the SOA's (a secondary's remaining time), or -1. */
+    long expireSeconds = -1;
     int tsigAt = -1;
     @Nullable VerifiedRequest verified;
     @Nullable TsigError tsigError;
@@ -363,6 +365,7 @@ final class QueryResponder {
       return new Transfer(q.id, q.flags, qname, q.qtype, name, zone, current.get(),
           q.clientSerial, v, d.describe());
     }
+    q.expireSeconds = zone.expireSeconds().orElse(-1);
     return new Answer(respond(q, s, udp, Rcode.NOERROR, current.get()));
   }
 
@@ -468,8 +471,8 @@ final class QueryResponder {
       c.next(); // the SOA comes first
       byte[] rd = c.rdataArray();
       int at = c.rdataOffset() + c.rdataLength() - 8; // EXPIRE: fourth of the five counters
-      expire = ((rd[at] & 0xFFL) << 24) | ((rd[at + 1] & 0xFF) << 16)
-          | ((rd[at + 2] & 0xFF) << 8) | (rd[at + 3] & 0xFF);
+      expire = q.expireSeconds >= 0 ? q.expireSeconds : ((rd[at] & 0xFFL) << 24)
+          | ((rd[at + 1] & 0xFF) << 16) | ((rd[at + 2] & 0xFF) << 8) | (rd[at + 3] & 0xFF);
       if (!w.record(MessageReader.SECTION_ANSWER, c.ownerArray(), c.ownerOffset(),
           c.ownerLength(), Type.SOA, c.dclass(), c.ttl(), rd, c.rdataOffset(), c.rdataLength())) {
         return -1;

@@ -4,6 +4,7 @@ package org.zonesync.core.internal.xfr;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.zonesync.api.SerialNumber;
 import org.zonesync.core.internal.serve.TransferAcl;
 import org.zonesync.core.internal.zone.CompactZone;
@@ -23,6 +24,17 @@ public interface ServedZone {
    * @return the version, or empty while the zone is not loaded or has expired (SERVFAIL)
    */
   Optional<CompactZone> current();
+
+  /**
+   * Returns the EDNS EXPIRE value to answer with (RFC 7314): for a secondary, the seconds left
+   * until its copy expires (section 4); empty for a primary, which gives its SOA EXPIRE field
+   * (section 3).
+   *
+   * @return the seconds, or empty to use the SOA's EXPIRE
+   */
+  default OptionalLong expireSeconds() {
+    return OptionalLong.empty();
+  }
 
   /** Returns who may transfer the zone and query its SOA; deny by default. */
   TransferAcl acl();
