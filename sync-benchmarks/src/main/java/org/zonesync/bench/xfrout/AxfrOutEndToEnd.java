@@ -55,8 +55,11 @@ import org.zonesync.tsig.TsigStreamSigner;
  * AXFR +noall +stats} as a child process, from {@link ProcessBuilder#start} to its exit; the
  * client verifies every message's TSIG (RFC 8945 section 5.3.1). The reported record count must
  * be the zone's plus the closing SOA, and from zonesync the message count must be the one
- * {@link AxfrWriter} produces for that message size (65,535 bytes unless given). Two warm-up
- * transfers, then five timed ones per server; the table shows the median. Also shown, per
+ * {@link AxfrWriter} produces for that message size (65,535 bytes unless given). Both servers
+ * run at once and transfers alternate between them (zonesync, knotd, zonesync, ...), so that
+ * load from other processes on the machine hits both alike: two warm-up transfers, then five
+ * (or the given number of) timed ones per server; the table shows the median wall time (and
+ * records per second from it) and the best one, which other load disturbs least. Also shown, per
  * transfer: the client's CPU time (user+sys, from this process's reaped-children times in
  * {@code /proc/self/stat}) and the server's (zonesync: the whole JVM's process CPU time, so GC
  * included; knotd: its {@code /proc/PID/stat} utime+stime), which tell which side bounds the
@@ -69,7 +72,8 @@ import org.zonesync.tsig.TsigStreamSigner;
  * (an 11-byte OPT record in every message) while zonesync's does not (it sends no OPT).
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.zonesync.bench.xfrout.AxfrOutEndToEnd [records
- * [dig|kdig [message-size]]]} (default 1000000, dig, 65535). Linux only ({@code /proc}).
+ * [dig|kdig [message-size [runs]]]]} (default 1000000, dig, 65535, 5). Linux only
+ * ({@code /proc}).
  */
 public final class AxfrOutEndToEnd {
 
@@ -104,13 +108,18 @@ public final class AxfrOutEndToEnd {
    * Runs the measurement and prints the table.
    *
    * @param args the zone size in records, the SOA included (default 1000000), and the client,
-   *     {@code dig} (default) or {@code kdig}, and zonesync's largest message (default 65535)
+   *     {@code dig} (default) or {@code kdig}, zonesync's largest message (default 65535) and
+   *     the timed transfers per server (default 5)
    * @throws Exception if a server does not start or a transfer fails or reports wrong counts
    */
   public static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String client = args.length > 1 ? args[1] : "dig";
     int messageSize = args.length > 2 ? Integer.parseInt(args[2]) : AxfrFixture.MESSAGE_SIZE;
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : RUNS;
+    if (runs < 1) {
+      throw new IllegalArgumentException("runs must be at least 1: " + runs);
+    }
     if (!client.equals("kdig") && !client.equals("dig")) {
       throw new IllegalArgumentException("client must be kdig or dig: " + client);
     }
@@ -134,15 +143,6 @@ public final class AxfrOutEndToEnd {
     List<String> rows = new ArrayList<>();
     try {
       Path keyFile = writeKeyFile(dir, client, key);
-      try (TransferServer server = TransferServer.builder()
-          .listen(new InetSocketAddress(LOOPBACK, 0)).zone(zone).keys(key)
-          .maxMessageSize(messageSize).start()) {
-        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-            ManagementFactory.getOperatingSystemMXBean();
-        List<Run> runs = measure(client, keyFile, server.address().getPort(), origin,
-            () -> os.getProcessCpuTime() / 1_000_000, expectedRecords, probe.messages(), dir);
-        rows.add(row("zonesync", runs));
-      }
       Path zoneFile = dir.resolve("zone.db");
       t0 = System.nanoTime();
       try (Writer w = Files.newBufferedWriter(zoneFile, StandardCharsets.US_ASCII)) {
@@ -151,13 +151,30 @@ public final class AxfrOutEndToEnd {
       System.out.printf(Locale.ROOT, "master file: %d bytes in %d ms%n", Files.size(zoneFile),
           (System.nanoTime() - t0) / 1_000_000);
       Knot knot = startKnot(dir, zoneFile, origin, key);
-      try {
+      try (TransferServer server = TransferServer.builder()
+          .listen(new InetSocketAddress(LOOPBACK, 0)).zone(zone).keys(key)
+          .maxMessageSize(messageSize).start()) {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+            ManagementFactory.getOperatingSystemMXBean();
         long ticks = clockTicks();
         long pid = knot.process().pid();
-        List<Run> runs = measure(client, keyFile, knot.port(), origin,
-            () -> procCpuTicks(Path.of("/proc/" + pid + "/stat"), 11) * 1000 / ticks,
-            expectedRecords, -1, dir);
-        rows.add(row("knotd " + version("knotd"), runs));
+        // Interleaved, so that load from other processes on the machine hits both alike.
+        List<Run> ours = new ArrayList<>();
+        List<Run> theirs = new ArrayList<>();
+        for (int i = 0; i < WARMUP + runs; i++) {
+          Run a = measureOne(client, keyFile, server.address().getPort(), origin,
+              () -> os.getProcessCpuTime() / 1_000_000, expectedRecords, probe.messages(), dir,
+              i);
+          Run b = measureOne(client, keyFile, knot.port(), origin,
+              () -> procCpuTicks(Path.of("/proc/" + pid + "/stat"), 11) * 1000 / ticks,
+              expectedRecords, -1, dir, i);
+          if (i >= WARMUP) {
+            ours.add(a);
+            theirs.add(b);
+          }
+        }
+        rows.add(row("zonesync", ours));
+        rows.add(row("knotd " + version("knotd"), theirs));
       } finally {
         stop(knot.process());
       }
@@ -165,9 +182,10 @@ public final class AxfrOutEndToEnd {
       deleteTree(dir);
     }
     System.out.printf(Locale.ROOT, "%nAXFR of %d records over 127.0.0.1 with TSIG hmac-sha256, "
-        + "client %s, median of %d after %d warm-up%n", expectedRecords, client, RUNS, WARMUP);
-    System.out.printf(Locale.ROOT, "%-16s %10s %12s %9s %12s %12s %12s%n", "server", "wall ms",
-        "records/s", "messages", "bytes", "client cpu", "server cpu");
+        + "client %s, median of %d after %d warm-up, interleaved%n", expectedRecords, client, runs,
+        WARMUP);
+    System.out.printf(Locale.ROOT, "%-16s %10s %10s %12s %9s %12s %12s %12s%n", "server",
+        "wall ms", "best ms", "records/s", "messages", "bytes", "client cpu", "server cpu");
     rows.forEach(System.out::println);
   }
 
@@ -178,33 +196,28 @@ public final class AxfrOutEndToEnd {
         / 2];
     long serverCpu = runs.stream().mapToLong(Run::serverCpuMillis).sorted().toArray()[runs.size()
         / 2];
-    return String.format(Locale.ROOT, "%-16s %10.1f %12.0f %9d %12d %9d ms %9d ms", server,
-        m.nanos() / 1e6, m.records() / (m.nanos() / 1e9), m.messages(), m.bytes(), clientCpu,
-        serverCpu);
+    long best = runs.stream().mapToLong(Run::nanos).min().orElseThrow();
+    return String.format(Locale.ROOT, "%-16s %10.1f %10.1f %12.0f %9d %12d %9d ms %9d ms",
+        server, m.nanos() / 1e6, best / 1e6, m.records() / (m.nanos() / 1e9), m.messages(),
+        m.bytes(), clientCpu, serverCpu);
   }
 
-  private static List<Run> measure(String client, Path keyFile, int port, Name origin,
-      CpuClock server, long expectedRecords, long expectedMessages, Path dir)
+  private static Run measureOne(String client, Path keyFile, int port, Name origin,
+      CpuClock server, long expectedRecords, long expectedMessages, Path dir, int i)
       throws IOException, InterruptedException {
-    List<Run> runs = new ArrayList<>();
-    for (int i = 0; i < WARMUP + RUNS; i++) {
-      Run r = transfer(client, keyFile, port, origin, server, dir);
-      if (r.records() != expectedRecords
-          || (expectedMessages >= 0 && r.messages() != expectedMessages)) {
-        throw new IllegalStateException(String.format(Locale.ROOT, "port %d: %s reports %d "
-            + "records in %d messages, expected %d records%s", port, client, r.records(),
-            r.messages(), expectedRecords,
-            expectedMessages >= 0 ? " in " + expectedMessages + " messages" : ""));
-      }
-      System.out.printf(Locale.ROOT, "  port %d %s %d: %.1f ms, %d records, %d messages, "
-          + "%d bytes, client cpu %d ms, server cpu %d ms%n", port,
-          i < WARMUP ? "warm-up" : "run", i + 1, r.nanos() / 1e6, r.records(), r.messages(),
-          r.bytes(), r.clientCpuMillis(), r.serverCpuMillis());
-      if (i >= WARMUP) {
-        runs.add(r);
-      }
+    Run r = transfer(client, keyFile, port, origin, server, dir);
+    if (r.records() != expectedRecords
+        || (expectedMessages >= 0 && r.messages() != expectedMessages)) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "port %d: %s reports %d "
+          + "records in %d messages, expected %d records%s", port, client, r.records(),
+          r.messages(), expectedRecords,
+          expectedMessages >= 0 ? " in " + expectedMessages + " messages" : ""));
     }
-    return runs;
+    System.out.printf(Locale.ROOT, "  port %d %s %d: %.1f ms, %d records, %d messages, "
+        + "%d bytes, client cpu %d ms, server cpu %d ms%n", port,
+        i < WARMUP ? "warm-up" : "run", i + 1, r.nanos() / 1e6, r.records(), r.messages(),
+        r.bytes(), r.clientCpuMillis(), r.serverCpuMillis());
+    return r;
   }
 
   private static Run transfer(String client, Path keyFile, int port, Name origin,

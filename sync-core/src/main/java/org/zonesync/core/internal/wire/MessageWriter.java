@@ -12,6 +12,11 @@ package org.zonesync.core.internal.wire;
  * MINFO MX), as RFC 3597 section 4 requires; all other RDATA is written as given. Only names
  * written in the first 16 KiB can be pointer targets (pointers have 14 bits).
  *
+ * <p>Owner names arrive in canonical order in a transfer, so consecutive owners share their
+ * trailing labels (often the whole name). The writer remembers where each suffix of the last
+ * owner points and reuses that instead of looking the shared labels up again; the bytes written
+ * are exactly those of the plain dictionary search.
+ *
  * <p>Call order: {@link #start}, then {@link #question}s, then {@link #record}s in section order,
  * then {@link #finish}.
  */
@@ -35,6 +40,7 @@ public final class MessageWriter {
   private final byte[] buf;
   private final boolean compress;
   private final boolean compressAllLayouts;
+  private final boolean reuseOwner;
 
   // The compression dictionary: an entry is a literal label written at entryOffset whose rest of
   // the name is the suffix at entryRest (ROOT for the root). Each distinct suffix is written
@@ -45,6 +51,20 @@ public final class MessageWriter {
   private final int[] entrySlot = new int[MAX_ENTRIES];
   private int entries;
   private final int[] labelStart = new int[128];
+  // Where each suffix of the name last written points: target[k] is the offset a pointer to the
+  // suffix starting at label k may use, or -1 if it has none (written past the 14-bit range or
+  // with the dictionary full). Filled by writeName.
+  private final int[] target = new int[128];
+  // The last owner name (uncompressed, its label starts and suffix targets), or prevLen -1 when
+  // unknown. Valid only while the dictionary keeps every entry those targets rely on, so any
+  // removal from the dictionary forgets it.
+  private final byte[] prevOwner = new byte[255];
+  private final int[] prevStart = new int[128];
+  private final int[] prevTarget = new int[128];
+  private int prevLen = -1;
+  private int prevLabels;
+  // The hash of the last failed lookup: the literal label it was for is registered with it.
+  private int missHash;
 
   private int pos;
   private int limit;
@@ -81,12 +101,21 @@ public final class MessageWriter {
    * forbids a sender to compress (RP AFSDB RT SIG PX NXT NAPTR SRV).
    */
   MessageWriter(int capacity, boolean compress, boolean compressAllLayouts) {
+    this(capacity, compress, compressAllLayouts, true);
+  }
+
+  /**
+   * For tests: {@code reuseOwner} false looks every owner name up in the dictionary from
+   * scratch, the reference the owner reuse must match byte for byte.
+   */
+  MessageWriter(int capacity, boolean compress, boolean compressAllLayouts, boolean reuseOwner) {
     if (capacity < HEADER) {
       throw new IllegalArgumentException("capacity " + capacity + " is below the 12-byte header");
     }
     this.capacity = capacity;
     this.compress = compress;
     this.compressAllLayouts = compressAllLayouts;
+    this.reuseOwner = reuseOwner;
     // Slack for one worst-case record past the limit, so writing needs no bounds checks and an
     // over-limit record is simply rolled back.
     this.buf = new byte[capacity + 256 + 10 + MessageReader.MAX_MESSAGE];
@@ -187,7 +216,8 @@ public final class MessageWriter {
       return false;
     }
     int saved = entries;
-    int p = writeName(owner, splitName(owner, ownerOff, ownerLen), pos, compress);
+    int p = compress && reuseOwner ? writeOwner(owner, ownerOff, ownerLen)
+        : writeName(owner, splitName(owner, ownerOff, ownerLen), pos, compress);
     put16(p, type);
     put16(p + 2, dclass);
     buf[p + 4] = (byte) (ttl >>> 24);
@@ -346,20 +376,88 @@ public final class MessageWriter {
   }
 
   /**
+   * Writes an owner name at {@link #pos}, compressed, starting from the suffix it shares with
+   * the previous owner; remembers it for the next. Returns the end offset.
+   */
+  private int writeOwner(byte[] src, int off, int len) {
+    int labels = splitName(src, off, len);
+    int common = 0;
+    if (prevLen >= 0) {
+      if (prevLen == len && labels > 0 && prevTarget[0] >= 0
+          && java.util.Arrays.equals(prevOwner, 0, len, src, off, off + len)) {
+        // The same owner as the last record's: one pointer, as the dictionary search would find.
+        int t = prevTarget[0];
+        buf[pos] = (byte) (0xC0 | (t >>> 8));
+        buf[pos + 1] = (byte) t;
+        return pos + 2;
+      }
+      for (int i = labels - 1, j = prevLabels - 1; i >= 0 && j >= 0 && prevTarget[j] >= 0
+          && labelEquals(src, labelStart[i], prevOwner, prevStart[j]); i--, j--) {
+        common++;
+      }
+      // The shared labels resolve as they did for the previous owner.
+      for (int k = labels - common, j = prevLabels - common; k < labels; k++, j++) {
+        target[k] = prevTarget[j];
+      }
+    }
+    int end = writeName(src, labels, pos, true, common);
+    System.arraycopy(src, off, prevOwner, 0, len);
+    for (int k = 0; k < labels; k++) {
+      prevStart[k] = labelStart[k] - off;
+    }
+    // Keep only the targets the dictionary search reaches from the root: it stops at the first
+    // suffix without one, even if a longer suffix was registered (a label written just below
+    // the 16 KiB mark whose rest lies above it).
+    boolean reachable = true;
+    for (int k = labels - 1; k >= 0; k--) {
+      reachable &= target[k] >= 0;
+      prevTarget[k] = reachable ? target[k] : -1;
+    }
+    prevLabels = labels;
+    prevLen = len;
+    return end;
+  }
+
+  private static boolean labelEquals(byte[] a, int as, byte[] b, int bs) {
+    int n = a[as];
+    if (n != b[bs]) {
+      return false;
+    }
+    for (int i = 1; i <= n; i++) {
+      if (a[as + i] != b[bs + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Writes the name split into {@link #labelStart} at {@code at}, compressed if asked, and
    * registers its literal labels; returns the end offset.
    */
   private int writeName(byte[] src, int labels, int at, boolean compressName) {
-    int rest = ROOT;
-    int literal = labels;
+    return writeName(src, labels, at, compressName, 0);
+  }
+
+  /**
+   * As {@link #writeName(byte[], int, int, boolean)}, with the last {@code known} labels already
+   * resolved to {@link #target} (a suffix the dictionary search would find); fills
+   * {@link #target} for every label.
+   */
+  private int writeName(byte[] src, int labels, int at, boolean compressName, int known) {
+    int rest = known == 0 ? ROOT : target[labels - known];
+    int literal = labels - known;
+    int lastMiss = -1;
     if (compressName) {
       while (literal > 0) {
         int found = lookup(src, labelStart[literal - 1], rest);
         if (found < 0) {
+          lastMiss = missHash;
           break;
         }
         rest = found;
         literal--;
+        target[literal] = found;
       }
     }
     int d = at;
@@ -367,9 +465,12 @@ public final class MessageWriter {
       int s = labelStart[j];
       int n = 1 + (src[s] & 0xFF);
       System.arraycopy(src, s, buf, d, n);
+      boolean registered = false;
       if (compressName) {
-        register(d, j + 1 < literal ? d + n : rest);
+        int r = j + 1 < literal ? d + n : rest;
+        registered = register(d, r, j + 1 == literal ? lastMiss : -1);
       }
+      target[j] = registered ? d : -1;
       d += n;
     }
     if (rest == ROOT) {
@@ -393,9 +494,11 @@ public final class MessageWriter {
 
   private int lookup(byte[] src, int s, int rest) {
     int n = src[s] & 0xFF;
-    for (int slot = hash(src, s, rest); ; slot = (slot + 1) & (TABLE_SIZE - 1)) {
+    int h = hash(src, s, rest);
+    for (int slot = h; ; slot = (slot + 1) & (TABLE_SIZE - 1)) {
       int e = table[slot] - 1;
       if (e < 0) {
+        missHash = h;
         return -1;
       }
       if (entryRest[e] == rest && java.util.Arrays.equals(buf, entryOffset[e], entryOffset[e] + n + 1,
@@ -405,11 +508,15 @@ public final class MessageWriter {
     }
   }
 
-  private void register(int offset, int rest) {
+  /**
+   * Adds the literal label at {@code offset} to the dictionary; {@code knownHash} is its hash if
+   * a failed lookup already computed it, else -1. Returns whether it was added.
+   */
+  private boolean register(int offset, int rest, int knownHash) {
     if (offset > MAX_POINTER || entries == MAX_ENTRIES) {
-      return;
+      return false;
     }
-    int slot = hash(buf, offset, rest);
+    int slot = knownHash >= 0 ? knownHash : hash(buf, offset, rest);
     while (table[slot] != 0) {
       slot = (slot + 1) & (TABLE_SIZE - 1);
     }
@@ -418,6 +525,7 @@ public final class MessageWriter {
     entryRest[entries] = rest;
     entrySlot[entries] = slot;
     entries++;
+    return true;
   }
 
   /**
@@ -425,6 +533,7 @@ public final class MessageWriter {
    * table in reverse order restores it exactly, since later insertions never moved earlier ones.
    */
   private void clearDictionary(int keep) {
+    prevLen = -1;
     for (int e = entries - 1; e >= keep; e--) {
       table[entrySlot[e]] = 0;
     }
