@@ -29,9 +29,12 @@ final class TsigMac {
 
   private TsigMac() {}
 
-  /** Creates a fresh HMAC context keyed with the key's secret (BouncyCastle lightweight API). */
+  /**
+   * Creates a fresh HMAC context keyed with the key's secret: BouncyCastle's lightweight HMac,
+   * over the JDK's digest where it has one ({@link JdkDigest}), else BouncyCastle's.
+   */
   static HMac create(TsigKey key) {
-    HMac mac = new HMac(digest(key.algorithm()));
+    HMac mac = new HMac(jdkDigest(key.algorithm()).orElseGet(() -> digest(key.algorithm())));
     byte[] secret = key.secret();
     mac.init(new KeyParameter(secret));
     // HMac keeps its own padded copies; wipe ours.
@@ -39,7 +42,19 @@ final class TsigMac {
     return mac;
   }
 
-  private static Digest digest(TsigAlgorithm algorithm) {
+  private static java.util.Optional<Digest> jdkDigest(TsigAlgorithm algorithm) {
+    return switch (algorithm) {
+      case HMAC_MD5 -> JdkDigest.of("MD5", 64);
+      case HMAC_SHA1 -> JdkDigest.of("SHA-1", 64);
+      case HMAC_SHA224 -> JdkDigest.of("SHA-224", 64);
+      case HMAC_SHA256 -> JdkDigest.of("SHA-256", 64);
+      case HMAC_SHA384 -> JdkDigest.of("SHA-384", 128);
+      case HMAC_SHA512 -> JdkDigest.of("SHA-512", 128);
+    };
+  }
+
+  /** BouncyCastle's pure-Java digest: the fallback, and the reference in tests. */
+  static Digest digest(TsigAlgorithm algorithm) {
     return switch (algorithm) {
       case HMAC_MD5 -> new MD5Digest();
       case HMAC_SHA1 -> new SHA1Digest();
