@@ -393,7 +393,7 @@ public final class TransferServer implements AutoCloseable {
     private List<TsigKey> keys = List.of();
     private final List<InetAddress> allowUnsigned = new ArrayList<>();
     private InstantSource clock = InstantSource.system();
-    private int maxMessageSize = 65535;
+    private int maxMessageSize = XfrOut.Limits.DEFAULT.messageSize();
     private int maxConnections = 10;
     private Duration idleTimeout = Duration.ofSeconds(30);
     private @Nullable TsigKey notifyKey;
@@ -486,7 +486,8 @@ public final class TransferServer implements AutoCloseable {
     }
 
     /**
-     * Sets the largest message, TSIG included (BIND {@code transfer-message-size}); default 65535.
+     * Sets the largest message, TSIG included (BIND {@code transfer-message-size}); default
+     * 16384, the largest size whose every name can be compressed against any earlier one.
      *
      * @param bytes 512 to 65535
      * @return this

@@ -442,7 +442,8 @@ public final class ZoneSync implements AutoCloseable {
 
     /**
      * Sets the largest message of a transfer out, TSIG included (BIND's {@code
-     * transfer-message-size}); default 20480.
+     * transfer-message-size}); default 16384, the largest size whose every name can be
+     * compressed against any earlier one.
      *
      * @param bytes 512 to 65535
      * @return this

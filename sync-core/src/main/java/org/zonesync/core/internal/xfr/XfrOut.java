@@ -73,8 +73,13 @@ public final class XfrOut {
    * @param deadline the longest a transfer may take (BIND's {@code max-transfer-time-out})
    */
   public record Limits(int messageSize, Duration deadline) {
-    /** BIND's defaults: 20480-byte messages, 120 minutes. */
-    public static final Limits DEFAULT = new Limits(20480, Duration.ofMinutes(120));
+    /**
+     * The defaults: 16384-byte messages, so that every name can be compressed against any name
+     * before it (a compression pointer reaches offsets below 16384, RFC 1035 section 4.1.4; NSD
+     * and Knot use about the same size; BIND's {@code transfer-message-size} is 20480 bytes
+     * before compression), and BIND's 120-minute {@code max-transfer-time-out}.
+     */
+    public static final Limits DEFAULT = new Limits(16384, Duration.ofMinutes(120));
 
     /** Checks the ranges. */
     public Limits {
