@@ -143,6 +143,16 @@ final class ZoneSyncServingTest {
       // RFC 7314 section 4: a secondary gives what its copy has left, not the SOA field
       assertTrue(seconds <= soaExpire - 1000 && seconds >= soaExpire - 1002,
           seconds + " of " + soaExpire);
+
+      // the same in the first message of an AXFR (RFC 7314 section 2); no OPT when not asked
+      List<byte[]> axfr = Dig.tcp(middle.notifyAddress().orElseThrow(),
+          Dig.query(ZONE, org.xbill.DNS.Type.AXFR, true, true).toWire(),
+          Dig.query(ZONE, org.xbill.DNS.Type.AXFR, false, false).toWire());
+      org.xbill.DNS.Message withOpt = new org.xbill.DNS.Message(axfr.get(0));
+      byte[] x = Dig.expireOption(withOpt);
+      assertTrue(x != null, withOpt.toString());
+      assertEquals(seconds, Dig.u32(x), "EXPIRE in the AXFR");
+      assertEquals(null, new org.xbill.DNS.Message(axfr.get(1)).getOPT(), "no OPT unasked");
     }
   }
 

@@ -122,6 +122,21 @@ public final class MessageWriter {
   }
 
   /**
+   * Raises the size limit of the message being written, e.g. to add a record that was reserved
+   * room for (the OPT of a transfer's first message).
+   *
+   * @param limit the new limit, not below the current one, at most min(capacity, 65535)
+   * @throws IllegalArgumentException if out of range
+   */
+  public void raiseLimit(int limit) {
+    if (limit < this.limit || limit > capacity || limit > MessageReader.MAX_MESSAGE) {
+      throw new IllegalArgumentException("limit " + limit + " is not in " + this.limit + ".."
+          + Math.min(capacity, 65535));
+    }
+    this.limit = limit;
+  }
+
+  /**
    * Starts a message: the header gets {@code id} and {@code flags}, all counts zero.
    *
    * @param id the message ID, 0..65535

@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
 import org.zonesync.api.TsigKey;
+import org.xbill.DNS.Type;
 import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.tsig.Tsig;
@@ -21,12 +22,18 @@ final class AnswerPacker {
 
   /** Flags of every answer message: QR and AA set, opcode QUERY, rcode NOERROR. */
   private static final int ANSWER_FLAGS = 0x8400;
+  /** The EDNS UDP payload size an OPT offers, as {@code QueryResponder}'s. */
+  static final int PAYLOAD = 1232;
+  /** An OPT record without options: root owner, type, class, TTL, RDLENGTH. */
+  private static final int OPT_FIXED = 11;
+  private static final byte[] ROOT = {0};
 
   private final int maxMessageSize;
   private final @Nullable TsigStreamSigner signer;
   private final MessageWriter writer;
   private final int limit;
   private int id;
+  private byte @Nullable [] opt;
   private long messages;
   private long records;
   private long bytes;
@@ -55,6 +62,17 @@ final class AnswerPacker {
   }
 
   /**
+   * Puts an OPT record (RFC 6891 section 6.1.2: payload {@value #PAYLOAD}, version 0) with these
+   * options in the additional section of the first message, as the answer to a request that had
+   * one; call before {@link #begin}.
+   *
+   * @param options the OPT RDATA: EDNS options, each code, length and value; may be empty
+   */
+  void edns(byte[] options) {
+    this.opt = options.clone();
+  }
+
+  /**
    * Starts the first message with the question.
    *
    * @param id the query ID to echo
@@ -63,7 +81,8 @@ final class AnswerPacker {
    */
   void begin(int id, byte[] qname, int qtype) {
     this.id = id;
-    writer.start(id, ANSWER_FLAGS, limit);
+    byte[] o = opt;
+    writer.start(id, ANSWER_FLAGS, o == null ? limit : limit - OPT_FIXED - o.length);
     writer.question(qname, 0, qname.length, qtype, DClass.IN);
   }
 
@@ -107,6 +126,14 @@ final class AnswerPacker {
   }
 
   private void flush(AxfrWriter.Sink sink) throws IOException {
+    byte[] o = opt;
+    if (messages == 0 && o != null) {
+      writer.raiseLimit(limit); // the room reserved in begin()
+      if (!writer.record(MessageReader.SECTION_ADDITIONAL, ROOT, 0, 1, Type.OPT, PAYLOAD, 0, o,
+          0, o.length)) {
+        throw new IllegalStateException("no room for the reserved OPT record");
+      }
+    }
     int len = writer.finish();
     byte[] buf = writer.buffer();
     if (signer != null) {

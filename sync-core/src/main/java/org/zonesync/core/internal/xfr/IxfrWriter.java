@@ -138,6 +138,16 @@ public final class IxfrWriter {
         w.length - ownerLen - 10, sink);
   }
 
+  /**
+   * Answers a request that had an OPT record with one in the first message (RFC 6891 section
+   * 7), carrying these options; call before writing.
+   *
+   * @param options the OPT RDATA, e.g. the EDNS EXPIRE option (RFC 7314 section 2); may be empty
+   */
+  public void edns(byte[] options) {
+    packer.edns(options);
+  }
+
   /** Returns the messages written. */
   public long messages() {
     return packer.messages();

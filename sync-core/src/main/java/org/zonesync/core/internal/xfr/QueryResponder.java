@@ -137,10 +137,12 @@ final class QueryResponder {
    * @param clientSerial for IXFR the serial in the authority SOA, else -1
    * @param verified the request's verified TSIG, or null when unsigned
    * @param rule the ACL rule that allowed it, for the log
+   * @param ednsOptions the options of the OPT record to answer with (the EDNS EXPIRE when it
+   *     was asked for), or null when the request had no OPT
    */
   record Transfer(int id, int flags, byte[] qname, int qtype, Name name, ServedZone zone,
-      CompactZone snapshot, long clientSerial, @Nullable VerifiedRequest verified, String rule)
-      implements Verdict {
+      CompactZone snapshot, long clientSerial, @Nullable VerifiedRequest verified, String rule,
+      byte @Nullable [] ednsOptions) implements Verdict {
   }
 
   /** A reader and a writer, about 280 KiB together, reused across queries. */
@@ -362,11 +364,22 @@ final class QueryResponder {
           + " denied (" + who + ", " + d.describe() + ")", client, transfer);
     }
     if (transfer && !udp) {
+      byte[] options = null;
+      if (q.opts == 1) {
+        long expire = zone.expireSeconds().orElse(current.get().soa().getExpire());
+        options = q.expire ? expireOption(expire) : new byte[0];
+      }
       return new Transfer(q.id, q.flags, qname, q.qtype, name, zone, current.get(),
-          q.clientSerial, v, d.describe());
+          q.clientSerial, v, d.describe(), options);
     }
     q.expireSeconds = zone.expireSeconds().orElse(-1);
     return new Answer(respond(q, s, udp, Rcode.NOERROR, current.get()));
+  }
+
+  /** The EDNS EXPIRE option (RFC 7314 section 2): code 9, length 4, the seconds. */
+  private static byte[] expireOption(long seconds) {
+    return new byte[] {0, EXPIRE_OPTION, 0, 4, (byte) (seconds >>> 24), (byte) (seconds >>> 16),
+        (byte) (seconds >>> 8), (byte) seconds};
   }
 
   /** Records an authority-section SOA of an IXFR request: its owner and serial. */
@@ -481,8 +494,7 @@ final class QueryResponder {
     if (q.opts == 1) {
       byte[] options = new byte[0];
       if (q.expire && expire >= 0) {
-        options = new byte[] {0, EXPIRE_OPTION, 0, 4, (byte) (expire >>> 24),
-            (byte) (expire >>> 16), (byte) (expire >>> 8), (byte) expire};
+        options = expireOption(expire);
       }
       // OPT: CLASS is our payload size, TTL the upper rcode bits, version 0 and no flags
       long ttl = (long) (rcode >>> 4) << 24;

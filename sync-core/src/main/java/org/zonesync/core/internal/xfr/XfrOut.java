@@ -221,6 +221,9 @@ public final class XfrOut {
     try {
       if (plan instanceof IxfrOutPlan.Full full) {
         AxfrWriter w = new AxfrWriter(limits.messageSize(), signer, key);
+        if (t.ednsOptions() != null) {
+          w.edns(t.ednsOptions());
+        }
         try {
           w.write(zone, t.id(), t.qname(), t.qtype(), timed);
         } finally {
@@ -231,6 +234,9 @@ public final class XfrOut {
         how = t.qtype() == Type.IXFR ? ", AXFR-style (" + full.reason() + ")" : "";
       } else {
         IxfrWriter w = new IxfrWriter(limits.messageSize(), signer, key);
+        if (t.ednsOptions() != null) {
+          w.edns(t.ednsOptions());
+        }
         try {
           if (plan instanceof IxfrOutPlan.Incremental inc) {
             w.writeWire(inc.deltas(), t.id(), t.qname(), timed);

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.zonesync.core.internal.xfr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+import org.zonesync.core.internal.zone.CompactZone;
+import org.zonesync.core.internal.zone.CompactZoneBuilder;
+
+/**
+ * The OPT record of a transfer's answer (RFC 6891 section 7, RFC 7314 section 2): in the first
+ * message only, after its answers, within the message size; the zone's records are unchanged by
+ * it, checked by dnsjava on the bytes.
+ */
+final class AxfrWriterEdnsTest {
+
+  private static final byte[] EXPIRE = {0, 9, 0, 4, 0, 1, 0x51, (byte) 0x80}; // 86400
+
+  @ParameterizedTest
+  @ValueSource(ints = {512, 1024, 16384})
+  void firstMessageCarriesTheOpt_withinTheSize_andTheRecordsAreThoseWithout(int size)
+      throws Exception {
+    CompactZoneBuilder b = new CompactZoneBuilder(XfrFixtures.ZONE, 0, 0);
+    for (Record r : XfrFixtures.zone(7, 300)) {
+      b.add(r);
+    }
+    CompactZone zone = b.build();
+    List<byte[]> with = write(zone, size, EXPIRE);
+    List<byte[]> without = write(zone, size, null);
+    List<Record> a = new ArrayList<>();
+    List<Record> c = new ArrayList<>();
+    for (int i = 0; i < with.size(); i++) {
+      assertTrue(with.get(i).length <= size, "message " + i + " of " + with.get(i).length);
+      Message m = new Message(with.get(i));
+      OPTRecord opt = m.getOPT();
+      if (i == 0) {
+        assertNotNull(opt, "the first message answers the OPT");
+        assertEquals(1232, opt.getPayloadSize());
+        assertEquals(86400, java.nio.ByteBuffer.wrap(Arrays.copyOfRange(
+            opt.rdataToWireCanonical(), 4, 8)).getInt());
+      } else {
+        assertNull(opt, "message " + i);
+      }
+      a.addAll(m.getSection(Section.ANSWER));
+    }
+    for (byte[] w : without) {
+      c.addAll(new Message(w).getSection(Section.ANSWER));
+    }
+    assertEquals(c, a);
+    assertEquals(Type.SOA, a.get(0).getType());
+  }
+
+  private static List<byte[]> write(CompactZone zone, int size, byte[] options)
+      throws Exception {
+    List<byte[]> out = new ArrayList<>();
+    AxfrWriter w = new AxfrWriter(size, null, null);
+    if (options != null) {
+      w.edns(options);
+    }
+    w.write(zone, 4242, XfrFixtures.ZONE.toWire(), Type.AXFR,
+        (m, n) -> out.add(Arrays.copyOf(m, n)));
+    return out;
+  }
+}
