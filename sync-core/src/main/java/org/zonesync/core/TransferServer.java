@@ -110,7 +110,7 @@ public final class TransferServer implements AutoCloseable {
     this.acl = TransferAcl.parse(rules);
     this.responder = new XfrOut(name -> Optional.ofNullable(zones.get(name)), b.keyring,
         new OutQuota(b.maxConnections, b.maxConnections), b.clock, System::nanoTime,
-        new XfrOut.Limits(b.maxMessageSize, Duration.ofHours(2)));
+        new XfrOut.Limits(b.maxMessageSize, false, Duration.ofHours(2)));
     for (ZoneSnapshot z : b.zones) {
       publish(z);
     }

@@ -106,7 +106,7 @@ public final class ZoneSync implements AutoCloseable {
         : b.listen != null ? b.listen.getAddress() : new InetSocketAddress(0).getAddress();
     this.serving = new Serving(b.store, TsigKeyring.of(b.transferKeys.toArray(TsigKey[]::new)),
         new OutQuota(b.transfersOut, b.transfersOutPerClient),
-        new XfrOut.Limits(b.transferMessageSize, b.transferDeadline), b.clock, b.nanoTime,
+        new XfrOut.Limits(b.transferMessageSize, b.oneAnswer, b.transferDeadline), b.clock, b.nanoTime,
         notifySource, NotifySender.DEFAULT_INITIAL_TIMEOUT);
     this.transferResponder = new TransferResponder(serving.xfrOut());
     NotifyListener l = null;
@@ -402,6 +402,7 @@ public final class ZoneSync implements AutoCloseable {
     private int transfersOutPerClient = OutQuota.DEFAULT_PER_CLIENT;
     private int transferMessageSize = XfrOut.Limits.DEFAULT.messageSize();
     private Duration transferDeadline = XfrOut.Limits.DEFAULT.deadline();
+    private boolean oneAnswer;
     private Duration tcpIdleTimeout = NotifyListener.DEFAULT_IDLE_TIMEOUT;
     private Duration tcpWriteTimeout = Duration.ofSeconds(5);
     private int tcpConnections = 100;
@@ -450,8 +451,20 @@ public final class ZoneSync implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder transferMessageSize(int bytes) {
-      new XfrOut.Limits(bytes, transferDeadline); // checks the range
+      new XfrOut.Limits(bytes, false, transferDeadline); // checks the range
       this.transferMessageSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sends one record per message in transfers out (BIND's {@code transfer-format
+     * one-answer}), for secondaries too old to take several; default false (many answers).
+     *
+     * @param on true for one answer per message
+     * @return this
+     */
+    public Builder oneAnswer(boolean on) {
+      this.oneAnswer = on;
       return this;
     }
 
@@ -464,7 +477,7 @@ public final class ZoneSync implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder transferDeadline(Duration deadline) {
-      new XfrOut.Limits(transferMessageSize, deadline); // checks the range
+      new XfrOut.Limits(transferMessageSize, false, deadline); // checks the range
       this.transferDeadline = deadline;
       return this;
     }

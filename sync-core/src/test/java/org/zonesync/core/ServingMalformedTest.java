@@ -140,7 +140,7 @@ final class ServingMalformedTest {
     OutQuota quota = new OutQuota(1, 1);
     XfrOut out = new XfrOut(n -> n.equals(ZONE) ? java.util.Optional.of(served)
         : java.util.Optional.empty(), TsigKeyring.of(), quota, InstantSource.system(),
-        System::nanoTime, new XfrOut.Limits(512, Duration.ofMinutes(1)));
+        System::nanoTime, new XfrOut.Limits(512, false, Duration.ofMinutes(1)));
     CountDownLatch streaming = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicReference<Object> stalled = new AtomicReference<>();

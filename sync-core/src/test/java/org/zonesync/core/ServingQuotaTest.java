@@ -61,7 +61,7 @@ final class ServingQuotaTest {
     served.publish(StoredZones.compact(ServingFixtures.zone(ZONE, 100, 300)));
     return new XfrOut(n -> n.equals(ZONE) ? Optional.of(served) : Optional.empty(),
         TsigKeyring.of(KEY_A, KEY_B), quota, InstantSource.system(), System::nanoTime,
-        new XfrOut.Limits(512, Duration.ofMinutes(1)));
+        new XfrOut.Limits(512, false, Duration.ofMinutes(1)));
   }
 
   /** Runs requests on threads whose sinks wait for {@code release} once streaming. */

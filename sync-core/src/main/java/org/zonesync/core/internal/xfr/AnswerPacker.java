@@ -34,6 +34,7 @@ final class AnswerPacker {
   private final int limit;
   private int id;
   private byte @Nullable [] opt;
+  private boolean oneAnswer;
   private long messages;
   private long records;
   private long bytes;
@@ -73,6 +74,14 @@ final class AnswerPacker {
   }
 
   /**
+   * Sends one record per message (BIND's {@code transfer-format one-answer}, for old secondaries
+   * that cannot take several); call before {@link #begin}.
+   */
+  void oneAnswer() {
+    this.oneAnswer = true;
+  }
+
+  /**
    * Starts the first message with the question.
    *
    * @param id the query ID to echo
@@ -93,6 +102,10 @@ final class AnswerPacker {
    */
   void add(byte[] owner, int ownerOff, int ownerLen, int type, int dclass, long ttl,
       byte[] rdata, int rdOff, int rdLen, AxfrWriter.Sink sink) throws IOException {
+    if (oneAnswer && writer.recordCount() > 0) {
+      flush(sink);
+      writer.start(id, ANSWER_FLAGS, limit);
+    }
     if (writer.record(MessageReader.SECTION_ANSWER, owner, ownerOff, ownerLen, type, dclass, ttl,
         rdata, rdOff, rdLen)) {
       records++;

@@ -105,6 +105,11 @@ public final class AxfrWriter {
     packer.edns(options);
   }
 
+  /** Sends one record per message (BIND's {@code transfer-format one-answer}). */
+  public void oneAnswer() {
+    packer.oneAnswer();
+  }
+
   /** Returns the messages written. */
   public long messages() {
     return packer.messages();

@@ -36,7 +36,7 @@ import org.zonesync.tsig.TsigStreamSigner;
  * <ul>
  *   <li>AXFR (RFC 5936): the version current when the request arrived, to the end, whatever is
  *       published meanwhile; many answers per message up to the message size (BIND's {@code
- *       transfer-message-size});
+ *       transfer-message-size}), or one per message with {@code oneAnswer};
  *   <li>IXFR (RFC 1995): what {@link IxfrOutPlan} decides from the zone's journal: the single
  *       current SOA when the client is current, the deltas when they chain from its serial to
  *       ours and are not larger than {@code max-ixfr-ratio} of the zone, else the AXFR-style
@@ -70,16 +70,17 @@ public final class XfrOut {
    * Limits of outgoing transfers.
    *
    * @param messageSize the largest message, TSIG included, 512..65535
+   * @param oneAnswer one record per message (BIND's {@code transfer-format one-answer})
    * @param deadline the longest a transfer may take (BIND's {@code max-transfer-time-out})
    */
-  public record Limits(int messageSize, Duration deadline) {
+  public record Limits(int messageSize, boolean oneAnswer, Duration deadline) {
     /**
      * The defaults: 16384-byte messages, so that every name can be compressed against any name
      * before it (a compression pointer reaches offsets below 16384, RFC 1035 section 4.1.4; NSD
      * and Knot use about the same size; BIND's {@code transfer-message-size} is 20480 bytes
      * before compression), and BIND's 120-minute {@code max-transfer-time-out}.
      */
-    public static final Limits DEFAULT = new Limits(16384, Duration.ofMinutes(120));
+    public static final Limits DEFAULT = new Limits(16384, false, Duration.ofMinutes(120));
 
     /** Checks the ranges. */
     public Limits {
@@ -224,6 +225,9 @@ public final class XfrOut {
         if (t.ednsOptions() != null) {
           w.edns(t.ednsOptions());
         }
+        if (limits.oneAnswer()) {
+          w.oneAnswer();
+        }
         try {
           w.write(zone, t.id(), t.qname(), t.qtype(), timed);
         } finally {
@@ -236,6 +240,9 @@ public final class XfrOut {
         IxfrWriter w = new IxfrWriter(limits.messageSize(), signer, key);
         if (t.ednsOptions() != null) {
           w.edns(t.ednsOptions());
+        }
+        if (limits.oneAnswer()) {
+          w.oneAnswer();
         }
         try {
           if (plan instanceof IxfrOutPlan.Incremental inc) {

@@ -73,4 +73,24 @@ final class AxfrWriterEdnsTest {
         (m, n) -> out.add(Arrays.copyOf(m, n)));
     return out;
   }
+
+  @org.junit.jupiter.api.Test
+  void oneAnswer_sendsEveryRecordInAMessageOfItsOwn_theOptInTheFirst() throws Exception {
+    CompactZoneBuilder b = new CompactZoneBuilder(XfrFixtures.ZONE, 0, 0);
+    for (Record r : XfrFixtures.zone(7, 30)) {
+      b.add(r);
+    }
+    CompactZone zone = b.build();
+    List<byte[]> out = new ArrayList<>();
+    AxfrWriter w = new AxfrWriter(16384, null, null);
+    w.edns(EXPIRE);
+    w.oneAnswer();
+    w.write(zone, 7, XfrFixtures.ZONE.toWire(), Type.AXFR, (m, n) -> out.add(Arrays.copyOf(m, n)));
+    assertEquals(zone.recordCount() + 1, out.size(), "the zone and the closing SOA");
+    for (int i = 0; i < out.size(); i++) {
+      Message m = new Message(out.get(i));
+      assertEquals(1, m.getSection(Section.ANSWER).size(), "message " + i);
+      assertEquals(i == 0, m.getOPT() != null, "OPT in message " + i);
+    }
+  }
 }
