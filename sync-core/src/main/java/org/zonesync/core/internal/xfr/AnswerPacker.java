@@ -13,7 +13,8 @@ import org.zonesync.tsig.TsigStreamSigner;
 
 /**
  * Packs answer records into as few messages as fit in {@code maxMessageSize} ("many-answers",
- * RFC 5936 section 2.2), names compressed, the question in the first message only, each message
+ * RFC 5936 section 2.2; a record too big for that goes alone in a message of up to 65535
+ * bytes), names compressed, the question in the first message only, each message
  * TSIG-signed when a signer is given. Shared by {@link AxfrWriter} and {@link IxfrWriter}.
  *
  * <p>Not thread-safe; one instance per outgoing stream.
@@ -32,6 +33,8 @@ final class AnswerPacker {
   private final @Nullable TsigStreamSigner signer;
   private final MessageWriter writer;
   private final int limit;
+  /** The largest any message may be, TSIG aside: what a record too big for limit gets. */
+  private final int ceiling;
   private int id;
   private byte @Nullable [] opt;
   private boolean oneAnswer;
@@ -59,7 +62,9 @@ final class AnswerPacker {
     this.signer = signer;
     int reserve = key == null ? 0 : Tsig.maxRecordLength(key);
     this.limit = maxMessageSize - reserve;
-    this.writer = new MessageWriter(maxMessageSize);
+    this.ceiling = 65535 - reserve;
+    // room for a record larger than the message size, which then goes alone in a larger message
+    this.writer = new MessageWriter(65535);
   }
 
   /**
@@ -111,21 +116,31 @@ final class AnswerPacker {
       records++;
       return;
     }
-    if (writer.recordCount() == 0) {
-      throw tooLarge(ownerLen, rdLen);
+    if (writer.recordCount() > 0) {
+      flush(sink);
+      writer.start(id, ANSWER_FLAGS, limit);
+      if (writer.record(MessageReader.SECTION_ANSWER, owner, ownerOff, ownerLen, type, dclass,
+          ttl, rdata, rdOff, rdLen)) {
+        records++;
+        return;
+      }
     }
-    flush(sink);
-    writer.start(id, ANSWER_FLAGS, limit);
+    // too big for the message size even alone: it goes alone in a message as large as DNS
+    // allows (BIND: transfer-message-size is a soft limit), never into a loop
+    byte[] o = opt;
+    writer.raiseLimit(ceiling - (messages == 0 && o != null ? OPT_FIXED + o.length : 0));
     if (!writer.record(MessageReader.SECTION_ANSWER, owner, ownerOff, ownerLen, type, dclass,
         ttl, rdata, rdOff, rdLen)) {
       throw tooLarge(ownerLen, rdLen);
     }
     records++;
+    flush(sink);
+    writer.start(id, ANSWER_FLAGS, limit);
   }
 
   private IOException tooLarge(int ownerLen, int rdLen) {
     return new IOException("record of " + (ownerLen + rdLen + 10)
-        + " bytes does not fit in a message of " + maxMessageSize + " bytes");
+        + " bytes does not fit in a message of 65535 bytes");
   }
 
   /**
@@ -135,7 +150,9 @@ final class AnswerPacker {
    * @throws IOException if the sink fails
    */
   void end(AxfrWriter.Sink sink) throws IOException {
-    flush(sink);
+    if (writer.recordCount() > 0 || messages == 0) {
+      flush(sink);
+    }
   }
 
   private void flush(AxfrWriter.Sink sink) throws IOException {

@@ -93,4 +93,35 @@ final class AxfrWriterEdnsTest {
       assertEquals(i == 0, m.getOPT() != null, "OPT in message " + i);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void recordLargerThanTheMessageSize_goesAloneInALargerMessage_andTheRestAsBefore()
+      throws Exception {
+    CompactZoneBuilder b = new CompactZoneBuilder(XfrFixtures.ZONE, 0, 0);
+    for (Record r : XfrFixtures.zone(7, 40)) {
+      b.add(r);
+    }
+    String[] parts = new String[120]; // about 30 KB of TXT: more than a 16 KiB message
+    Arrays.fill(parts, "x".repeat(250));
+    b.add(new org.xbill.DNS.TXTRecord(org.xbill.DNS.Name.fromString("big", XfrFixtures.ZONE),
+        org.xbill.DNS.DClass.IN, 300, Arrays.asList(parts)));
+    CompactZone zone = b.build();
+    List<byte[]> out = write(zone, 16384, EXPIRE);
+    List<Record> got = new ArrayList<>();
+    int big = 0;
+    for (byte[] m : out) {
+      List<Record> answers = new Message(m).getSection(Section.ANSWER);
+      if (m.length > 16384) {
+        big++;
+        assertEquals(1, answers.size(), "the big record alone");
+        assertEquals(Type.TXT, answers.get(0).getType());
+      }
+      got.addAll(answers);
+    }
+    assertEquals(1, big);
+    assertEquals(zone.recordCount() + 1, got.size(), "every record and the closing SOA");
+    for (byte[] m : out) {
+      assertTrue(new Message(m).getSection(Section.ANSWER).size() > 0, "no empty message");
+    }
+  }
 }
