@@ -242,8 +242,9 @@ final class ServeDaemon implements AutoCloseable {
             + u.serial());
       }
       return Optional.of(u);
-    } catch (ZoneSourceException | ReplicaStoreException e) {
-      String m = String.valueOf(e.getMessage());
+    } catch (ZoneSourceException | ReplicaStoreException | RuntimeException e) {
+      // a RuntimeException is a bug, but a reload on the poller or a signal must still say so
+      String m = e instanceof RuntimeException ? e.toString() : String.valueOf(e.getMessage());
       err.println("zone " + config.zone() + ": reload failed (" + why + "): " + m
           + (m.contains("still serving") ? "" : "; still serving serial "
               + primary.current().serial()));

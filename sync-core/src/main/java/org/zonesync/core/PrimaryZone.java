@@ -102,7 +102,12 @@ public final class PrimaryZone {
         Loggers.XFER_OUT.info("zone {}: loaded serial {} from the store", zone, s.serial());
       }
     }
-    return publish(source);
+    Update u = publish(source);
+    if (!u.changed()) {
+      // the stored version is served as it was: NOTIFY the secondaries, as BIND does on load
+      outbound.published(served.get());
+    }
+    return u;
   }
 
   /**

@@ -102,6 +102,9 @@ final class Replica implements ZoneReplica {
     if (h != null) {
       LOG.info("zone {}: loaded serial {} from the store{}", zone(), h.serial(),
           expired ? ", expired" : "");
+      if (!expired) {
+        onPublish.accept(h); // serving it now: NOTIFY the secondaries, as BIND does on load
+      }
     }
     wake();
   }

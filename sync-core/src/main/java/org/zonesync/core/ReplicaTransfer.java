@@ -145,8 +145,12 @@ final class ReplicaTransfer {
     CompactZone version = base;
     try {
       for (WireDelta d : deltas) {
+        CompactZone before = version;
         version = apply(version, d);
-        store.append(d.toZoneDelta(), version);
+        // a lenient apply may have skipped records of an inexact delta: journal what it did,
+        // so the journal serves secondaries downstream an exact IXFR
+        store.append((config.ixfrLenient() ? CompactZone.diff(before, version) : d)
+            .toZoneDelta(), version);
       }
     } catch (ReplicaStoreException e) {
       LOG.warn("zone {}: journal append failed ({}); storing serial {} in full", replica.zone(),

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 import org.zonesync.api.spi.ReplicaStore;
 import org.zonesync.core.internal.notifyout.NotifyOut;
+import org.zonesync.core.internal.notifyout.NotifySenderPool;
 import org.zonesync.core.internal.serve.OutQuota;
 import org.zonesync.core.internal.xfr.ServedZone;
 import org.zonesync.core.internal.xfr.XfrOut;
@@ -28,19 +29,16 @@ final class Serving implements AutoCloseable {
   private final ConcurrentMap<Name, Outbound> zones = new ConcurrentHashMap<>();
   private final @Nullable ReplicaStore store;
   private final XfrOut xfrOut;
-  private final InstantSource clock;
   private final LongSupplier nanoTime;
-  private final InetAddress notifySource;
-  private final Duration notifyTimeout;
+  private final NotifySenderPool notifySenders;
 
   Serving(@Nullable ReplicaStore store, TsigKeyring keyring, OutQuota quota, XfrOut.Limits limits,
       InstantSource clock, LongSupplier nanoTime, InetAddress notifySource,
       Duration notifyTimeout) {
     this.store = store;
-    this.clock = clock;
     this.nanoTime = nanoTime;
-    this.notifySource = notifySource;
-    this.notifyTimeout = notifyTimeout;
+    // one NOTIFY socket and thread per distinct key, shared by every zone
+    this.notifySenders = new NotifySenderPool(notifySource, clock, nanoTime, notifyTimeout);
     this.xfrOut = new XfrOut(this::find, keyring, quota, clock, nanoTime, limits);
   }
 
@@ -62,14 +60,18 @@ final class Serving implements AutoCloseable {
    */
   Outbound serve(Name zone, ZoneServing serving, Supplier<Optional<CompactZone>> current) {
     NotifyOut n = serving.notifyTargets().isEmpty() ? null
-        : NotifyOut.overUdp(zone, serving.notifyTargets(), notifySource, clock, nanoTime,
-            notifyTimeout);
+        : new NotifyOut(zone, serving.notifyTargets(), notifySenders, nanoTime,
+            min(NotifyOut.SUPERSEDE_AFTER, notifySenders.initialTimeout()));
     Outbound o = new Outbound(zone, serving, store, current, n);
-    Outbound old = zones.put(zone, o);
-    if (old != null) {
-      old.close();
+    if (zones.putIfAbsent(zone, o) != null) {
+      o.close();
+      throw new IllegalStateException("zone " + zone + " is already served");
     }
     return o;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Stops serving a zone and its NOTIFY out. */
@@ -95,5 +97,6 @@ final class Serving implements AutoCloseable {
       o.close();
     }
     zones.clear();
+    notifySenders.close();
   }
 }

@@ -4,39 +4,26 @@ package org.zonesync.core;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.BindException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.xbill.DNS.Name;
 import org.zonesync.api.TsigKey;
 import org.zonesync.api.ZoneSnapshot;
 import org.zonesync.core.internal.Loggers;
+import org.zonesync.core.internal.notify.NotifyHandler;
+import org.zonesync.core.internal.notify.NotifyListener;
 import org.zonesync.core.internal.notifyout.NotifySender;
 import org.zonesync.core.internal.serve.OutQuota;
 import org.zonesync.core.internal.serve.TransferAcl;
-import org.zonesync.core.internal.wire.TcpMessageInput;
-import org.zonesync.core.internal.wire.WireFormatException;
-import org.zonesync.core.internal.xfr.AxfrWriter;
 import org.zonesync.core.internal.xfr.IxfrOutPlan;
 import org.zonesync.core.internal.xfr.MemoryServedZone;
 import org.zonesync.core.internal.xfr.XfrOut;
@@ -66,8 +53,10 @@ import org.zonesync.tsig.TsigKeyring;
  * BIND answers a query for a zone it is not authoritative for (an AXFR or IXFR for it gets
  * NOTAUTH, as from BIND's xfrout). A TSIG that does not verify is answered NOTAUTH
  * and nothing is signed for it (a SOA query's answer carries the TSIG error, RFC 8945 section
- * 5.3.2, signed only for BADTIME after the MAC was checked). (ACL prefixes and quotas arrive with
- * the serving issue.)
+ * 5.3.2, signed only for BADTIME after the MAC was checked). The checks and the transfers are
+ * {@link ZoneSync}'s (the same responder and listener), with at most {@link
+ * Builder#maxConnections} connections and transfers at once, an idle timeout and a 5 s write
+ * timeout.
  *
  * <p>Threads (daemon): one accepting TCP connections, one per open connection (at most {@link
  * Builder#maxConnections}), one for UDP, and one for NOTIFY out, started by the first {@link
@@ -79,12 +68,10 @@ import org.zonesync.tsig.TsigKeyring;
 public final class TransferServer implements AutoCloseable {
 
   private static final Logger LOG = Loggers.XFER_OUT;
-  private static final int BIND_ATTEMPTS = 5;
-  private static final int MAX_DATAGRAM = 65535;
+  /** How long one answer message may stay blocked in a write (a reader that stopped). */
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
 
-  private final ServerSocket socket;
-  private final DatagramSocket udp;
-  private final Thread udpThread;
+  private final NotifyListener listener;
   private final @Nullable TsigKey notifyKey;
   private final InstantSource clock;
   private final Duration notifyTimeout;
@@ -92,11 +79,6 @@ public final class TransferServer implements AutoCloseable {
   private final XfrOut responder;
   private final ConcurrentHashMap<Name, MemoryServedZone> zones = new ConcurrentHashMap<>();
   private final TransferAcl acl;
-  private final ExecutorService workers;
-  private final Semaphore connections;
-  private final Duration idleTimeout;
-  private final Thread acceptor;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private TransferServer(Builder b) throws IOException {
@@ -114,52 +96,14 @@ public final class TransferServer implements AutoCloseable {
     for (ZoneSnapshot z : b.zones) {
       publish(z);
     }
-    this.idleTimeout = b.idleTimeout;
-    this.connections = new Semaphore(b.maxConnections);
-    AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "zonesync-xfer-out-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
     this.notifyKey = b.notifyKey;
     this.clock = b.clock;
     this.notifyTimeout = b.notifyTimeout;
-    DatagramSocket u = null;
-    ServerSocket t = null;
-    for (int attempt = 1; t == null; attempt++) {
-      try {
-        u = new DatagramSocket(b.address);
-      } catch (IOException e) {
-        workers.shutdown();
-        throw e;
-      }
-      try {
-        t = new ServerSocket();
-        t.setReuseAddress(true);
-        t.bind(new InetSocketAddress(b.address.getAddress(), u.getLocalPort()), 64);
-      } catch (IOException e) {
-        if (t != null) {
-          t.close();
-        }
-        t = null;
-        u.close();
-        // Another process holds the TCP side of the port UDP chose: pick another port.
-        if (!(e instanceof BindException) || b.address.getPort() != 0
-            || attempt == BIND_ATTEMPTS) {
-          workers.shutdown();
-          throw e;
-        }
-      }
-    }
-    this.udp = u;
-    this.socket = t;
-    this.acceptor = new Thread(this::acceptLoop, "zonesync-xfer-out-accept");
-    acceptor.setDaemon(true);
-    this.udpThread = new Thread(this::udpLoop, "zonesync-xfer-out-udp");
-    udpThread.setDaemon(true);
-    acceptor.start();
-    udpThread.start();
+    // the same listener as ZoneSync's: UDP and TCP on one port, idle and write timeouts, a
+    // connection cap; it takes no NOTIFY (no zone is a secondary here: NOTAUTH)
+    this.listener = new NotifyListener(b.address, new NotifyHandler(zone -> Optional.empty(),
+        b.clock), (from, outcome) -> { }, b.idleTimeout, WRITE_TIMEOUT, b.maxConnections,
+        responder);
     LOG.info("serving AXFR, IXFR and SOA on {} (tcp and udp) for {} zone(s)", address(),
         b.zones.size());
   }
@@ -171,7 +115,7 @@ public final class TransferServer implements AutoCloseable {
 
   /** Returns the bound address (the real port when 0 was asked for); UDP and TCP share it. */
   public InetSocketAddress address() {
-    return (InetSocketAddress) socket.getLocalSocketAddress();
+    return listener.localAddress();
   }
 
   /**
@@ -251,8 +195,8 @@ public final class TransferServer implements AutoCloseable {
     NotifySender n = notifier;
     if (n == null) {
       try {
-        n = new NotifySender(socket.getInetAddress(), notifyKey, clock, System::nanoTime,
-            notifyTimeout);
+        n = new NotifySender(listener.localAddress().getAddress(), notifyKey, clock,
+            System::nanoTime, notifyTimeout);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException("cannot open the notify socket: " + e.getMessage(),
             e);
@@ -260,96 +204,6 @@ public final class TransferServer implements AutoCloseable {
       notifier = n;
     }
     return n;
-  }
-
-  private void udpLoop() {
-    byte[] buf = new byte[MAX_DATAGRAM];
-    DatagramPacket packet = new DatagramPacket(buf, buf.length);
-    while (!closed) {
-      packet.setData(buf, 0, buf.length);
-      try {
-        udp.receive(packet);
-      } catch (IOException e) {
-        if (closed || udp.isClosed()) {
-          return;
-        }
-        LOG.debug("udp receive failed on {}: {}", address(), e.toString());
-        continue;
-      }
-      InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
-      Optional<byte[]> answer = responder.answerDatagram(buf, packet.getLength(), from);
-      if (answer.isPresent()) {
-        byte[] a = answer.get();
-        try {
-          udp.send(new DatagramPacket(a, a.length, from));
-        } catch (IOException e) {
-          LOG.debug("udp send to {} failed: {}", from, e.toString());
-        }
-      }
-    }
-  }
-
-  private void acceptLoop() {
-    while (!closed) {
-      Socket s;
-      try {
-        s = socket.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.warn("accept failed on {}: {}", address(), e.toString());
-        }
-        continue;
-      }
-      if (!connections.tryAcquire()) {
-        LOG.warn("client {}: refused, {} connections already open", s.getRemoteSocketAddress(),
-            open.size());
-        closeQuietly(s);
-        continue;
-      }
-      open.add(s);
-      workers.execute(() -> {
-        try {
-          serve(s);
-        } finally {
-          open.remove(s);
-          closeQuietly(s);
-          connections.release();
-        }
-      });
-    }
-  }
-
-  private void serve(Socket s) {
-    try {
-      s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
-      s.setTcpNoDelay(true);
-      OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16);
-      InetSocketAddress client = (InetSocketAddress) s.getRemoteSocketAddress();
-      TcpMessageInput in = new TcpMessageInput(s.getInputStream(), MAX_DATAGRAM);
-      byte[] buf = new byte[MAX_DATAGRAM];
-      AxfrWriter.Sink sink = (m, n) -> {
-        out.write(n >>> 8);
-        out.write(n);
-        out.write(m, 0, n);
-      };
-      int len;
-      while ((len = in.next(buf)) >= 0) {
-        responder.respond(buf, len, client, true, sink);
-        out.flush();
-      }
-    } catch (IOException | WireFormatException e) {
-      if (!closed) {
-        LOG.debug("client {}: {}", s.getRemoteSocketAddress(), e.toString());
-      }
-    }
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      LOG.debug("close failed: {}", e.toString());
-    }
   }
 
   /**
@@ -366,23 +220,7 @@ public final class TransferServer implements AutoCloseable {
     if (n != null) {
       n.close();
     }
-    udp.close();
-    try {
-      socket.close();
-    } catch (IOException e) {
-      LOG.debug("close failed: {}", e.toString());
-    }
-    for (Socket s : List.copyOf(open)) {
-      closeQuietly(s);
-    }
-    workers.shutdown();
-    try {
-      acceptor.join(5000);
-      udpThread.join(5000);
-      workers.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    listener.close();
   }
 
   /** Configures a {@link TransferServer}. Not thread-safe; the built server is. */

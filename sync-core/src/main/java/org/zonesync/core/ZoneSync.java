@@ -153,12 +153,17 @@ public final class ZoneSync implements AutoCloseable {
       throw new IllegalStateException("ZoneSync is closed");
     }
     Replica replica = new Replica(config, engine);
-    if (primaries.containsKey(config.zone())
-        || replicas.putIfAbsent(config.zone(), replica) != null) {
-      throw new IllegalStateException("zone " + config.zone() + " is already added");
+    Outbound out;
+    try {
+      // the served-zones map is the one registry of names: a zone is added once, as a
+      // secondary or as a primary
+      out = serving.serve(config.zone(), config.serving(),
+          () -> replica.current().map(StoredZones::compact));
+    } catch (IllegalStateException e) {
+      replica.close();
+      throw new IllegalStateException("zone " + config.zone() + " is already added", e);
     }
-    Outbound out = serving.serve(config.zone(), config.serving(),
-        () -> replica.current().map(StoredZones::compact));
+    replicas.put(config.zone(), replica);
     replica.onPublish(z -> out.published(StoredZones.compact(z)));
     out.expireFrom(replica::expireSeconds);
     try {
@@ -215,15 +220,14 @@ public final class ZoneSync implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("ZoneSync is closed");
     }
-    if (replicas.containsKey(zone)) {
-      throw new IllegalStateException("zone " + zone + " is already added");
+    PrimaryZone p;
+    try {
+      p = new PrimaryZone(zone, source, serving, engine.store(),
+          self -> this.serving.serve(zone, serving, self::served));
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("zone " + zone + " is already added", e);
     }
-    PrimaryZone p = new PrimaryZone(zone, source, serving, engine.store(),
-        self -> this.serving.serve(zone, serving, self::served));
-    if (primaries.putIfAbsent(zone, p) != null) {
-      this.serving.remove(zone, p.outbound());
-      throw new IllegalStateException("zone " + zone + " is already added");
-    }
+    primaries.put(zone, p);
     try {
       p.start();
     } catch (ZoneSourceException | ReplicaStoreException | RuntimeException e) {

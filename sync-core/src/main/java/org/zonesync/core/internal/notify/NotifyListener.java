@@ -335,10 +335,13 @@ public final class NotifyListener implements Closeable {
       TcpMessageInput in = new TcpMessageInput(s.getInputStream(), MAX_MESSAGE);
       // larger than any framed message: the last message of a transfer stays buffered until the
       // flush after it is counted, so a client never sees a transfer end before the counters do
-      OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 17);
+      OutputStream out = new BufferedOutputStream(new ProgressOutput(s.getOutputStream(), c),
+          1 << 17);
       byte[] buf = new byte[MAX_MESSAGE];
       while (!closed.get()) {
+        c.readingSince = System.nanoTime() | 1; // a whole message within the idle timeout
         int n = in.next(buf);
+        c.readingSince = 0;
         if (n < 0) {
           break;
         }
@@ -365,6 +368,8 @@ public final class NotifyListener implements Closeable {
           c.writingSince = 0;
         }
       }
+    } catch (RuntimeException e) {
+      Loggers.XFER_OUT.warn("connection from {} failed unexpectedly", Primary.format(from), e);
     } catch (IOException | WireFormatException e) {
       // Idle timeout, a bad length prefix, a reset or our own close: the connection ends.
       Loggers.NOTIFY.debug("notify tcp connection from {} ended: {}", Primary.format(from),
@@ -376,7 +381,12 @@ public final class NotifyListener implements Closeable {
     }
   }
 
-  /** Closes connections whose answer has been stuck in a write for longer than allowed. */
+  /**
+   * Closes connections whose write has made no progress for longer than the write timeout (a
+   * reader that stopped reading), and those that took longer than the idle timeout to send a
+   * whole message (a client trickling bytes to hold a connection slot, which a per-read timeout
+   * alone would not stop).
+   */
   private void reapStuckWriters() {
     long now = System.nanoTime();
     for (Connection c : connections) {
@@ -384,6 +394,12 @@ public final class NotifyListener implements Closeable {
       if (since != 0 && now - since > writeNanos) {
         Loggers.XFER_OUT.info("client {}: write blocked for over {} ms, connection closed",
             c.socket.getRemoteSocketAddress(), writeNanos / 1_000_000L);
+        closeQuietly(c.socket);
+      }
+      long reading = c.readingSince;
+      if (reading != 0 && now - reading > idleNanos) {
+        Loggers.XFER_OUT.debug("client {}: no whole message within {} ms, connection closed",
+            c.socket.getRemoteSocketAddress(), idleNanos / 1_000_000L);
         closeQuietly(c.socket);
       }
     }
@@ -426,11 +442,37 @@ public final class NotifyListener implements Closeable {
   /** One TCP connection, for close() and the stuck-writer sweep. */
   private static final class Connection {
     final Socket socket;
-    /** System.nanoTime() when the current write began, or 0 when not writing. */
+    /** System.nanoTime() of the current write's last progress, or 0 when not writing. */
     volatile long writingSince;
+    /** System.nanoTime() when waiting for the next message began, or 0 when not waiting. */
+    volatile long readingSince;
 
     Connection(Socket socket) {
       this.socket = socket;
+    }
+  }
+
+  /**
+   * Writes to the socket in chunks, marking progress after each, so the write timeout measures
+   * a write that does not move rather than one large buffer flushed to a slow reader.
+   */
+  private static final class ProgressOutput extends java.io.FilterOutputStream {
+    private static final int CHUNK = 16 * 1024;
+    private final Connection c;
+
+    ProgressOutput(OutputStream out, Connection c) {
+      super(out);
+      this.c = c;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      for (int p = off; p < off + len; p += CHUNK) {
+        out.write(b, p, Math.min(CHUNK, off + len - p));
+        if (c.writingSince != 0) {
+          c.writingSince = System.nanoTime() | 1;
+        }
+      }
     }
   }
 

@@ -24,7 +24,7 @@ import org.zonesync.api.TsigKey;
  * <p>Thread-safe, and no lock is held while a socket opens: two threads racing to open the
  * sender for one key both open one, and the loser closes its own.
  */
-final class NotifySenderPool implements NotifyOut.Send, Closeable {
+public final class NotifySenderPool implements NotifyOut.Send, Closeable {
   private final InetAddress local;
   private final InstantSource clock;
   private final LongSupplier nanoTime;
@@ -33,7 +33,17 @@ final class NotifySenderPool implements NotifyOut.Send, Closeable {
       new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  NotifySenderPool(InetAddress local, InstantSource clock, LongSupplier nanoTime,
+  /**
+   * Creates a pool that opens one {@link NotifySender} (a UDP socket and its thread) per
+   * distinct key, and one for unsigned targets, when first needed; share it between zones.
+   *
+   * @param local the local address to send from (BIND's {@code notify-source})
+   * @param clock the wall clock for TSIG
+   * @param nanoTime a monotonic clock for the timeouts
+   * @param initialTimeout the first retransmission timeout, 1 ms..1 h
+   * @throws IllegalArgumentException if the timeout is out of range
+   */
+  public NotifySenderPool(InetAddress local, InstantSource clock, LongSupplier nanoTime,
       Duration initialTimeout) {
     this.local = requireNonNull(local, "local");
     this.clock = requireNonNull(clock, "clock");
@@ -43,6 +53,11 @@ final class NotifySenderPool implements NotifyOut.Send, Closeable {
           + " is not 1 ms..1 h");
     }
     this.initialTimeout = initialTimeout;
+  }
+
+  /** Returns the first retransmission timeout of its senders. */
+  public Duration initialTimeout() {
+    return initialTimeout;
   }
 
   @Override

@@ -48,13 +48,14 @@ import org.zonesync.tsig.VerifiedRequest;
  *   <li>shorter than a header or QR set: dropped, no answer (a response is never answered, so two
  *       servers cannot loop); impossible counts or an unparsable entry: FORMERR on TCP, dropped
  *       in a datagram (whose source may be forged);
+ *   <li>a misplaced or malformed TSIG record: FORMERR; a TSIG that does not verify: NOTAUTH with
+ *       the TSIG error from {@link TsigErrorResponse}, which never signs unverified data
+ *       (RFC 8945 section 5.3.2, TESTPLAN C8); from here on, answers to a request whose TSIG
+ *       verified are signed with its key;
  *   <li>opcode not QUERY: NOTIMP; QDCOUNT not 1: FORMERR ("multiple questions");
  *   <li>an OPT record that is not alone, not in the additional section, not owned by the root or
  *       with malformed options: FORMERR (RFC 6891 section 6.1.1); EDNS version above 0: BADVERS
  *       (section 6.1.3);
- *   <li>a misplaced or malformed TSIG record: FORMERR; a TSIG that does not verify: NOTAUTH with
- *       the TSIG error from {@link TsigErrorResponse}, which never signs unverified data
- *       (RFC 8945 section 5.3.2, TESTPLAN C8);
  *   <li>QCLASS not IN: REFUSED; QTYPE AXFR over UDP: FORMERR (BIND "attempted AXFR over UDP");
  *       QTYPE other than SOA, AXFR and IXFR: NOTIMP;
  *   <li>a name that is not the apex of a zone held: REFUSED without AA for an SOA query, as BIND
@@ -283,21 +284,8 @@ final class QueryResponder {
     if (q.questions != 1) {
       q.qname = null; // echo a question only when there was exactly one
     }
-    if (((q.flags >>> 11) & 0xF) != Opcode.QUERY) {
-      return answer(q, s, udp, Rcode.NOTIMP, null, "opcode " + ((q.flags >>> 11) & 0xF), client,
-          false);
-    }
-    if (q.questions != 1) {
-      return answer(q, s, udp, Rcode.FORMERR, null, "multiple questions (" + q.questions + ")",
-          client, true);
-    }
-    if (q.badOpt || q.opts > 1) {
-      q.opts = 0; // RFC 6891 section 7: a FORMERR for a bad OPT carries none
-      return answer(q, s, udp, Rcode.FORMERR, null, "malformed opt record", client, false);
-    }
-    if (q.opts == 1 && q.version != 0) {
-      return answer(q, s, udp, BADVERS, null, "edns version " + q.version, client, false);
-    }
+    // the TSIG first, as BIND verifies it when it parses: every later answer to a request
+    // that verified is signed, a NOTIMP or FORMERR too
     try {
       q.tsigAt = Tsig.locate(msg, 0, len);
       if (q.tsigAt >= 0) {
@@ -312,6 +300,21 @@ final class QueryResponder {
           e.getMessage());
       return answer(q, s, udp, formerr ? Rcode.FORMERR : Rcode.NOTAUTH, null, "tsig " + error,
           client, false);
+    }
+    if (((q.flags >>> 11) & 0xF) != Opcode.QUERY) {
+      return answer(q, s, udp, Rcode.NOTIMP, null, "opcode " + ((q.flags >>> 11) & 0xF), client,
+          false);
+    }
+    if (q.questions != 1) {
+      return answer(q, s, udp, Rcode.FORMERR, null, "multiple questions (" + q.questions + ")",
+          client, true);
+    }
+    if (q.badOpt || q.opts > 1) {
+      q.opts = 0; // RFC 6891 section 7: a FORMERR for a bad OPT carries none
+      return answer(q, s, udp, Rcode.FORMERR, null, "malformed opt record", client, false);
+    }
+    if (q.opts == 1 && q.version != 0) {
+      return answer(q, s, udp, BADVERS, null, "edns version " + q.version, client, false);
     }
     byte[] qname = q.qname;
     if (qname == null || q.qclass != DClass.IN) {
