@@ -347,11 +347,18 @@ public final class NotifyListener implements Closeable {
         }
         XfrOut q = queries;
         if (q != null && isQuery(buf, n)) {
+          boolean[] pending = {false};
           q.respond(buf, n, from, true, (m, len) -> {
             c.writingSince = System.nanoTime() | 1;
+            if (pending[0]) {
+              // send each message as soon as the next is ready, so the client parses while we
+              // encode; the last stays buffered until it is counted (the flush below)
+              out.flush();
+            }
             out.write(len >>> 8);
             out.write(len);
             out.write(m, 0, len);
+            pending[0] = true;
           });
           c.writingSince = System.nanoTime() | 1;
           out.flush();
