@@ -169,6 +169,7 @@ final class QueryResponder {
     boolean expire;
     int soas;
     boolean soaOwnerDiffers;
+    boolean soaMalformed;
     long clientSerial = -1;
     /** The EXPIRE option's value when not the SOA's (a secondary's remaining time), or -1. */
     long expireSeconds = -1;
@@ -347,7 +348,8 @@ final class QueryResponder {
     if (q.qtype == Type.IXFR) {
       String bad = q.soas == 0 ? "IXFR request missing SOA"
           : q.soas > 1 ? "IXFR authority section has multiple SOAs"
-          : q.soaOwnerDiffers ? "IXFR authority SOA is not owned by " + name : null;
+          : q.soaOwnerDiffers ? "IXFR authority SOA is not owned by " + name
+          : q.soaMalformed ? "IXFR authority SOA has no serial" : null;
       if (bad != null) {
         return answer(q, s, udp, Rcode.FORMERR, null, bad, client, true);
       }
@@ -393,7 +395,12 @@ final class QueryResponder {
         r.ownerLength())) {
       q.soaOwnerDiffers = true;
     }
-    // the reader checked the layout: two names, then the five 32-bit counters, serial first
+    // two names (at least a byte each), then the five 32-bit counters, serial first; the reader
+    // lets an empty RDATA through for class NONE and ANY (RFC 2136), which is no SOA to use
+    if (r.rdataLength() < 22) {
+      q.soaMalformed = true;
+      return;
+    }
     byte[] rd = r.rdata();
     int at = r.rdataLength() - 20;
     q.clientSerial = ((rd[at] & 0xFFL) << 24) | ((rd[at + 1] & 0xFF) << 16)
