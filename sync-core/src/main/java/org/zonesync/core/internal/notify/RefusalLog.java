@@ -8,12 +8,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Rate-limits the log lines about refused and dropped NOTIFYs (TESTPLAN D11): at most one line
+ * Rate-limits the log lines about refused and dropped requests (NOTIFY, TESTPLAN D11; transfer
+ * requests): at most one line
  * per source per second, and at most {@link #GLOBAL_PER_SECOND} lines per second in all, so a
  * flood from spoofed addresses cannot flood the log either. Suppressed lines are counted; the next
  * line logged for a source says how many of its lines were suppressed. Thread-safe.
  */
-final class RefusalLog {
+public final class RefusalLog {
   /** Sources remembered; the least recently seen is forgotten first. */
   static final int MAX_SOURCES = 1024;
   /** Lines logged per second over all sources. */
@@ -35,7 +36,13 @@ final class RefusalLog {
   private int globalCount;
   private long suppressed;
 
-  RefusalLog(InstantSource clock, Consumer<String> sink) {
+  /**
+   * Creates the limiter.
+   *
+   * @param clock the clock of the one-second windows
+   * @param sink where the lines go, e.g. a logger's {@code info}
+   */
+  public RefusalLog(InstantSource clock, Consumer<String> sink) {
     this.clock = clock;
     this.sink = sink;
   }
@@ -44,7 +51,7 @@ final class RefusalLog {
    * Logs a line about {@code source} unless it is over its rate; the text is built only if the
    * line is logged.
    */
-  void log(Object source, Supplier<String> line) {
+  public void log(Object source, Supplier<String> line) {
     String text;
     synchronized (this) {
       long now = clock.millis();

@@ -22,6 +22,7 @@ import org.zonesync.core.internal.wire.MessageReader;
 import org.zonesync.core.internal.wire.MessageWriter;
 import org.zonesync.core.internal.wire.WireFormatException;
 import org.zonesync.core.internal.wire.WireNames;
+import org.zonesync.core.internal.notify.RefusalLog;
 import org.zonesync.core.internal.serve.TransferAcl;
 import org.zonesync.core.internal.zone.CompactZone;
 import org.zonesync.core.internal.zone.ZoneCursor;
@@ -98,6 +99,9 @@ final class QueryResponder {
   private final TsigKeyring keyring;
   private final InstantSource clock;
   private final ArrayBlockingQueue<Scratch> spare = new ArrayBlockingQueue<>(SPARE_SCRATCH);
+  /** Refusals are logged at most once a second per client, 20 a second in all. */
+  private final RefusalLog refusals;
+  private final RefusalLog tsigRefusals;
 
   /**
    * Creates a responder.
@@ -111,6 +115,8 @@ final class QueryResponder {
     this.zones = zones;
     this.keyring = keyring;
     this.clock = clock;
+    this.refusals = new RefusalLog(clock, Loggers.XFER_OUT::info);
+    this.tsigRefusals = new RefusalLog(clock, Loggers.TSIG::info);
   }
 
   /** What {@link #check} decided. */
@@ -297,8 +303,8 @@ final class QueryResponder {
       boolean formerr = q.tsigAt < 0 || error == TsigError.FORMERR
           || error == TsigError.UNSIGNED;
       q.tsigError = formerr ? null : error;
-      Loggers.TSIG.info("client {}: TSIG {} on request: {}", Primary.format(client), error,
-          e.getMessage());
+      tsigRefusals.log(client.getAddress(), () -> "client " + Primary.format(client) + ": TSIG "
+          + error + " on request: " + e.getMessage());
       return answer(q, s, udp, formerr ? Rcode.FORMERR : Rcode.NOTAUTH, null, "tsig " + error,
           client, false);
     }
@@ -410,8 +416,8 @@ final class QueryResponder {
   private Answer answer(Query q, Scratch s, boolean udp, int rcode, @Nullable CompactZone zone,
       String why, InetSocketAddress client, boolean info) {
     if (info) {
-      Loggers.XFER_OUT.info("client {}: {} {}: {}", Primary.format(client),
-          Type.string(q.qtype), Rcode.string(rcode), why);
+      refusals.log(client.getAddress(), () -> "client " + Primary.format(client) + ": "
+          + Type.string(q.qtype) + " " + Rcode.string(rcode) + ": " + why);
     } else if (Loggers.XFER_OUT.isDebugEnabled()) {
       Loggers.XFER_OUT.debug("client {}: query id {} answered {}: {}", Primary.format(client),
           q.id, Rcode.string(rcode), why);
