@@ -54,7 +54,7 @@ public final class PrimaryZone {
   private final AtomicReference<@Nullable CompactZone> served = new AtomicReference<>();
   private final Outbound outbound;
 
-  PrimaryZone(Name zone, ZoneSource source, ZoneServing serving, @Nullable ReplicaStore store,
+  PrimaryZone(Name zone, ZoneSource source, @Nullable ReplicaStore store,
       java.util.function.Function<PrimaryZone, Outbound> outbound) {
     this.zone = zone;
     this.source = source;

@@ -222,7 +222,7 @@ public final class ZoneSync implements AutoCloseable {
     }
     PrimaryZone p;
     try {
-      p = new PrimaryZone(zone, source, serving, engine.store(),
+      p = new PrimaryZone(zone, source, engine.store(),
           self -> this.serving.serve(zone, serving, self::served));
     } catch (IllegalStateException e) {
       throw new IllegalStateException("zone " + zone + " is already added", e);

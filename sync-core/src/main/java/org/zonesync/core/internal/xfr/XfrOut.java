@@ -152,9 +152,7 @@ public final class XfrOut {
       return Result.DROPPED;
     }
     if (v instanceof QueryResponder.Answer a) {
-      if ((a.message()[3] & 0xF) == Rcode.REFUSED || (a.message()[3] & 0xF) == Rcode.NOTAUTH) {
-        refused.increment();
-      }
+      count(a.message());
       sink.message(a.message(), a.message().length);
       return Result.ANSWERED;
     }
@@ -186,14 +184,21 @@ public final class XfrOut {
   public Optional<byte[]> answerDatagram(byte[] msg, int len, InetSocketAddress client) {
     try {
       byte[] a = queries.answer(msg, len, client, true);
-      // counted as respond() counts them, so the listener's UDP refusals show in the stats
-      if (a != null && ((a[3] & 0xF) == Rcode.REFUSED || (a[3] & 0xF) == Rcode.NOTAUTH)) {
-        refused.increment();
+      if (a != null) {
+        count(a);
       }
       return Optional.ofNullable(a);
     } catch (RuntimeException e) {
       LOG.warn("client {}: query failed unexpectedly", client, e);
       return Optional.empty();
+    }
+  }
+
+  /** Counts an answer that refuses (REFUSED, NOTAUTH), on either transport. */
+  private void count(byte[] answer) {
+    int rcode = answer[3] & 0xF;
+    if (rcode == Rcode.REFUSED || rcode == Rcode.NOTAUTH) {
+      refused.increment();
     }
   }
 
