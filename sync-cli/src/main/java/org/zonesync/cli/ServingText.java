@@ -26,7 +26,7 @@ import org.zonesync.core.ZoneServing;
  *   serial: 2024060101
  *   records: 1203
  *   serving: allow-transfer key:xfr. 192.0.2.0/24; also-notify 192.0.2.53:53; max-ixfr-ratio 100%
- * transfers-out: axfr 3, ixfr 12, refused 1, quota-full 0, failed 0
+ * transfers-out: axfr 3, ixfr 12, refused 1, quota-full 0, unavailable 0, failed 0
  * notifies-out: sent 13, acknowledged 13, failed 0
  * </pre>
  *
@@ -96,7 +96,8 @@ final class ServingText {
    */
   static String totals(ServingStats t) {
     return "transfers-out: axfr " + t.axfrOut() + ", ixfr " + t.ixfrOut() + ", refused "
-        + t.refused() + ", quota-full " + t.quotaFull() + ", failed " + t.failed() + "\n"
+        + t.refused() + ", quota-full " + t.quotaFull() + ", unavailable " + t.unavailable()
+        + ", failed " + t.failed() + "\n"
         + "notifies-out: sent " + t.notifySent() + ", acknowledged " + t.notifyAcknowledged()
         + ", failed " + t.notifyFailed() + "\n";
   }

@@ -211,7 +211,7 @@ final class ServeCommandTest {
       assertEquals("allow-transfer key:down 192.0.2.0/24; also-notify 127.0.0.1:9;"
           + " max-ixfr-ratio unlimited", f.get("serving"));
       assertTrue(s.out().contains("\ntransfers-out: axfr 0, ixfr 0, refused 0, quota-full 0,"
-          + " failed 0\nnotifies-out: sent "), s.out());
+          + " unavailable 0, failed 0\nnotifies-out: sent "), s.out());
       assertEquals(0, m.stop());
       assertTrue(m.out().lines().contains("zonesync serve: stopped"), m.out().lines().toString());
     }

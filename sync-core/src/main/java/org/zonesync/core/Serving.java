@@ -87,7 +87,8 @@ final class Serving implements AutoCloseable {
     for (Outbound o : zones.values()) {
       n = n.plus(o.notifyCounters());
     }
-    return new ServingStats(c.axfr(), c.ixfr(), c.refused(), c.quotaFull(), c.failed(), n.sent(),
+    return new ServingStats(c.axfr(), c.ixfr(), c.refused(), c.quotaFull(), c.unavailable(),
+        c.failed(), n.sent(),
         n.acknowledged(), n.failed());
   }
 

@@ -8,6 +8,7 @@ package org.zonesync.core;
  * @param ixfrOut IXFR requests served to the end (incremental, up to date or AXFR-style)
  * @param refused requests answered REFUSED or NOTAUTH (ACL, TSIG, zone not held)
  * @param quotaFull transfer requests turned away because the transfers-out quota was full
+ * @param unavailable requests answered SERVFAIL because the zone was loading or expired
  * @param failed transfers abandoned midway (client gone, write timeout, deadline)
  * @param notifySent NOTIFY messages sent to also-notify targets (first transmissions)
  * @param notifyAcknowledged NOTIFYs answered NOERROR
@@ -15,5 +16,6 @@ package org.zonesync.core;
  * @since 0.1
  */
 public record ServingStats(long axfrOut, long ixfrOut, long refused, long quotaFull,
-    long failed, long notifySent, long notifyAcknowledged, long notifyFailed) {
+    long unavailable, long failed, long notifySent, long notifyAcknowledged,
+    long notifyFailed) {
 }

@@ -110,7 +110,7 @@ final class ServingMalformedTest {
             ServingFixtures.Xfr.of(all).applyTo(java.util.Set.of()));
       }
       ServingStats s = sync.servingStats();
-      assertEquals(new ServingStats(1, 0, 0, 0, 0, 0, 0, 0), s, "one AXFR, nothing else counted");
+      assertEquals(new ServingStats(1, 0, 0, 0, 0, 0, 0, 0, 0), s, "one AXFR, nothing else counted");
     }
   }
 

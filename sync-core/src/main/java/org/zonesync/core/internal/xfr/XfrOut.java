@@ -111,6 +111,7 @@ public final class XfrOut {
   private final LongAdder ixfr = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private final LongAdder quotaFull = new LongAdder();
+  private final LongAdder unavailable = new LongAdder();
   private final LongAdder failed = new LongAdder();
 
   /**
@@ -194,11 +195,16 @@ public final class XfrOut {
     }
   }
 
-  /** Counts an answer that refuses (REFUSED, NOTAUTH), on either transport. */
+  /**
+   * Counts an answer that refuses (REFUSED, NOTAUTH) or finds the zone unavailable (SERVFAIL:
+   * loading or expired; the quota's SERVFAIL is counted apart), on either transport.
+   */
   private void count(byte[] answer) {
     int rcode = answer[3] & 0xF;
     if (rcode == Rcode.REFUSED || rcode == Rcode.NOTAUTH) {
       refused.increment();
+    } else if (rcode == Rcode.SERVFAIL) {
+      unavailable.increment();
     }
   }
 
@@ -313,10 +319,12 @@ public final class XfrOut {
    * Returns the counters.
    *
    * @return AXFRs and IXFRs served to the end, requests refused (REFUSED, NOTAUTH), requests
-   *     turned away by the quota, and transfers that failed midway
+   *     turned away by the quota, requests for a zone loading or expired, and transfers that
+   *     failed midway
    */
   public Counters counters() {
-    return new Counters(axfr.sum(), ixfr.sum(), refused.sum(), quotaFull.sum(), failed.sum());
+    return new Counters(axfr.sum(), ixfr.sum(), refused.sum(), quotaFull.sum(),
+        unavailable.sum(), failed.sum());
   }
 
   /**
@@ -326,9 +334,11 @@ public final class XfrOut {
    * @param ixfr IXFR requests served (incremental, up to date or AXFR-style)
    * @param refused requests answered REFUSED or NOTAUTH
    * @param quotaFull requests turned away because the quota was full
+   * @param unavailable requests answered SERVFAIL for a zone loading or expired
    * @param failed transfers abandoned midway (client gone, deadline)
    */
-  public record Counters(long axfr, long ixfr, long refused, long quotaFull, long failed) {
+  public record Counters(long axfr, long ixfr, long refused, long quotaFull, long unavailable,
+      long failed) {
   }
 
   /** Returns the total served, for tests and the embedded primary. */
