@@ -263,25 +263,7 @@ final class MirrorCommand implements Callable<Integer> {
       System.err.println("zonesync mirror: " + e.getMessage());
       return 1;
     }
-    Thread hook = new Thread(d::close, "zonesync-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    boolean interrupted = false;
-    try {
-      d.awaitClosed();
-    } catch (InterruptedException e) {
-      interrupted = true; // an embedding caller's way to stop: close with the flag clear
-    } finally {
-      d.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is shutting down: the hook has run or is running
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    return 0;
+    return Daemon.runUntilClosed(d);
   }
 
   private int once() throws UsageException {

@@ -32,7 +32,7 @@ import org.zonesync.journal.FileReplicaStore;
  * reverse order: no more control requests, then transfers cancelled, then the store closed.
  * Thread-safe.
  */
-final class MirrorDaemon implements AutoCloseable {
+final class MirrorDaemon implements Daemon {
 
   private final ZoneSync sync;
   private final @Nullable FileReplicaStore store;
@@ -156,7 +156,8 @@ final class MirrorDaemon implements AutoCloseable {
    *
    * @throws InterruptedException if interrupted first
    */
-  void awaitClosed() throws InterruptedException {
+  @Override
+  public void awaitClosed() throws InterruptedException {
     done.await();
   }
 

@@ -92,25 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     Signals.handle("HUP", () -> d.reloadSoon("SIGHUP")).ifPresent(why -> System.err.println(
         "zonesync serve: warning: cannot handle SIGHUP here (" + why + "); the file is still"
             + " checked every " + POLL.toSeconds() + " s"));
-    Thread hook = new Thread(d::close, "zonesync-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    boolean interrupted = false;
-    try {
-      d.awaitClosed();
-    } catch (InterruptedException e) {
-      interrupted = true; // an embedding caller's way to stop
-    } finally {
-      d.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is shutting down: the hook has run or is running
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    return 0;
+    return Daemon.runUntilClosed(d);
   }
 
   /**

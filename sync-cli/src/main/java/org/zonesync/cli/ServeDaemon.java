@@ -42,7 +42,7 @@ import org.zonesync.journal.MemoryReplicaStore;
  * one stays served. Versions live in a {@link FileReplicaStore} when a directory is given (the
  * journal survives restarts), else in memory. Thread-safe: reloads are serialised.
  */
-final class ServeDaemon implements AutoCloseable {
+final class ServeDaemon implements Daemon {
 
   /**
    * What to serve and how.
@@ -257,7 +257,8 @@ final class ServeDaemon implements AutoCloseable {
    *
    * @throws InterruptedException if interrupted first
    */
-  void awaitClosed() throws InterruptedException {
+  @Override
+  public void awaitClosed() throws InterruptedException {
     done.await();
   }
 
